@@ -1,0 +1,358 @@
+"""Rendered Chinese official seals (公章) for tests, benchmarks and the page generator.
+
+``render_seal`` draws a seal the way real ones look: an outer ring, the unit name along the upper
+arc reading clockwise from the lower left, a five-pointed star in the middle, an optional
+horizontal line below it (``center_text``: 专用章, 人事专用章 ...) and optional serial digits
+along the lower arc; round, oval (invoice style) or square; with uneven ink, dropouts, pale or
+faded variants and a slight blur. ``stamp_seal`` presses it onto a page with a multiply blend, so
+printed text under it stays visible, and returns the box of the ink actually on the page.
+
+Everything random comes from ``rng`` (None, an int seed, ``random.Random`` or a numpy
+``Generator``), so a seed gives the same seal every time.
+"""
+from __future__ import annotations
+
+import math
+import random as _random
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+__all__ = ["render_seal", "stamp_seal", "seal_fonts", "random_seal_params", "SEAL_COLORS"]
+
+#: typical ink colours (RGB): bright vermilion, crimson, orange-red, dark red (old ink)
+SEAL_COLORS = [(220, 30, 30), (200, 20, 40), (230, 60, 40), (180, 25, 30), (235, 45, 60)]
+
+# (path, face index); preference order: song/serif faces first (most real seals use 宋体/仿宋)
+_FONT_CANDIDATES = [
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
+]
+
+
+@lru_cache(maxsize=1)
+def seal_fonts() -> tuple[tuple[str, int], ...]:
+    """Installed CJK fonts usable for seals, as (path, face index)."""
+    found = []
+    for path, idx in _FONT_CANDIDATES:
+        if Path(path).exists():
+            try:
+                ImageFont.truetype(path, 12, index=idx)
+            except OSError:
+                continue
+            found.append((path, idx))
+    if not found:
+        raise RuntimeError("no CJK font found under /usr/share/fonts (install fonts-noto-cjk)")
+    return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def _font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, max(4, int(size)), index=index)
+
+
+def _as_rng(rng) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, _random.Random):
+        return np.random.default_rng(rng.getrandbits(63))
+    return np.random.default_rng(rng)
+
+
+# ---------------------------------------------------------------------------------- glyphs
+
+def _glyph(ch: str, font: tuple[str, int], h: int, width_ratio: float) -> Image.Image:
+    """One character as an 'L' image (255 = ink), ``h`` tall, squeezed to ``width_ratio``."""
+    f = _font(font[0], font[1], h)
+    box = f.getbbox(ch)
+    gw, gh = max(1, box[2] - box[0]), max(1, box[3] - box[1])
+    im = Image.new("L", (gw + 4, gh + 4), 0)
+    ImageDraw.Draw(im).text((2 - box[0], 2 - box[1]), ch, fill=255, font=f)
+    is_wide = ord(ch) > 0x2E80
+    tw = max(1, int(round((h * width_ratio) if is_wide else gw * min(1.0, width_ratio + 0.1))))
+    th = max(1, int(round(h if is_wide else h * 0.9)))
+    return im.resize((tw, th), Image.LANCZOS)
+
+
+def _paste_rotated(canvas: Image.Image, glyph: Image.Image, cx: float, cy: float, angle_cw: float) -> None:
+    """Paste ``glyph`` centred at (cx, cy), turned clockwise by ``angle_cw`` degrees (max blend)."""
+    g = glyph.rotate(-angle_cw, resample=Image.BICUBIC, expand=True)
+    x, y = int(round(cx - g.width / 2)), int(round(cy - g.height / 2))
+    region = canvas.crop((x, y, x + g.width, y + g.height))
+    merged = Image.fromarray(np.maximum(np.asarray(region), np.asarray(g)))
+    canvas.paste(merged, (x, y))
+
+
+def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
+    pts = []
+    for k in range(10):
+        a = -math.pi / 2 + k * math.pi / 5
+        rr = r if k % 2 == 0 else r * 0.382
+        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+    draw.polygon(pts, fill=255)
+
+
+def _hline(canvas: Image.Image, text: str, font, cx: float, cy: float, h: int, max_w: float,
+           width_ratio: float = 0.9) -> None:
+    """Horizontal text centred at (cx, cy), squeezed to fit ``max_w``."""
+    if not text:
+        return
+    glyphs = [_glyph(c, font, h, width_ratio) for c in text]
+    gap = h * 0.08
+    total = sum(g.width for g in glyphs) + gap * (len(glyphs) - 1)
+    sx = min(1.0, max_w / max(total, 1))
+    x = cx - total * sx / 2
+    for g in glyphs:
+        if sx < 1.0:
+            g = g.resize((max(1, int(g.width * sx)), g.height), Image.LANCZOS)
+        _paste_rotated(canvas, g, x + g.width / 2, cy, 0.0)
+        x += g.width + gap * sx
+
+
+def _ellipse_arc_points(cx, cy, a, b, n=2000):
+    t = np.linspace(-math.pi, math.pi, n, endpoint=False)
+    return t, cx + a * np.cos(t), cy + b * np.sin(t)
+
+
+def _arc_text(canvas: Image.Image, text: str, font, cx: float, cy: float, a: float, b: float,
+              h: int, width_ratio: float, span_deg: float, centre_deg: float = -90.0,
+              inward_up: bool = False) -> None:
+    """Characters along an ellipse (a, b radii of the *character centres*), equally spaced by arc
+    length, centred on ``centre_deg`` (image angle, y down: -90 = top). Top text reads clockwise
+    with the glyph tops outward; ``inward_up`` (bottom serials) reads left to right, tops inward."""
+    n = len(text)
+    if n == 0:
+        return
+    # arc-length parametrisation of the ellipse
+    t, xs, ys = _ellipse_arc_points(cx, cy, a, b)
+    seg = np.hypot(np.diff(np.r_[xs, xs[0]]), np.diff(np.r_[ys, ys[0]]))
+    s = np.r_[0.0, np.cumsum(seg)[:-1]]
+    L = float(seg.sum())
+    # arc length at the centre angle
+    tc = math.radians(centre_deg)
+    ic = int(np.argmin(np.abs(np.angle(np.exp(1j * (t - tc))))))
+    span_len = L * span_deg / 360.0
+    step = span_len / max(n - 1, 1) if n > 1 else 0.0
+    for i, ch in enumerate(text):
+        off = (i - (n - 1) / 2) * step
+        if inward_up:
+            off = -off
+        si = (s[ic] + off) % L
+        j = int(np.searchsorted(s, si) % len(s))
+        px, py = xs[j], ys[j]
+        # outward normal of the ellipse at t
+        nx, ny = math.cos(t[j]) / a, math.sin(t[j]) / b
+        ang = math.degrees(math.atan2(ny, nx))  # image angle of the normal
+        g = _glyph(ch, font, h, width_ratio)
+        rot = (ang - 90.0) if inward_up else (ang + 90.0)
+        _paste_rotated(canvas, g, px, py, rot)
+
+
+# ---------------------------------------------------------------------------------- ink
+
+def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cells: int) -> np.ndarray:
+    import cv2
+
+    small = rng.random((cells, cells)).astype(np.float32)
+    return cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC)
+
+
+def _apply_ink(mask: np.ndarray, rng: np.random.Generator, *, pale: float, dropouts: float,
+               blur: float, bleed: float) -> np.ndarray:
+    """Turn a clean 0..1 ink mask into realistic ink density 0..1."""
+    import cv2
+
+    h, w = mask.shape
+    m = mask.astype(np.float32)
+    if bleed > 0:
+        k = max(1, int(round(bleed)))
+        m = np.maximum(m, cv2.dilate(m, np.ones((k + 1, k + 1), np.uint8)) * 0.85)
+    # uneven pressure: low-frequency density plus a tilt (one side pressed harder)
+    dens = 0.62 + 0.38 * _smooth_noise(rng, (h, w), int(rng.integers(3, 7)))
+    gx, gy = rng.normal(0, 0.18, 2)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    dens *= 1.0 + gx * (xx / w - 0.5) + gy * (yy / h - 0.5)
+    # fine paper grain
+    grain = rng.random((h, w)).astype(np.float32)
+    grain = cv2.GaussianBlur(grain, (0, 0), 0.8)
+    dens *= 0.82 + 0.36 * grain
+    # dropouts: blotches where the ink did not take
+    if dropouts > 0:
+        holes = _smooth_noise(rng, (h, w), int(rng.integers(8, 16)))
+        cut = 1.0 - dropouts * 0.55
+        # soft-edged holes: full ink below the cut, fading to 15% over a short band above it
+        dens *= 1.0 - 0.85 * np.clip((holes - cut) / 0.06, 0.0, 1.0)
+        speck = rng.random((h, w)) < dropouts * 0.08
+        dens[speck] *= 0.2
+    dens = np.clip(dens, 0, 1.15) * pale
+    out = m * dens
+    if blur > 0:
+        out = cv2.GaussianBlur(out, (0, 0), blur)
+    return np.clip(out, 0, 1)
+
+
+# ---------------------------------------------------------------------------------- seal
+
+def random_seal_params(rng=None) -> dict:
+    """A random look (font, ink, geometry) for ``render_seal(**params)``."""
+    r = _as_rng(rng)
+    fonts = seal_fonts()
+    # serif/song faces twice as likely as the others
+    weights = np.array([2.0 if ("Serif" in p or "uming" in p) else 1.0 for p, _ in fonts])
+    font = fonts[int(r.choice(len(fonts), p=weights / weights.sum()))]
+    pale = float(r.choice([1.0, 1.0, 1.0, r.uniform(0.75, 0.95), r.uniform(0.45, 0.7)]))
+    return {
+        "font": font,
+        "pale": pale,
+        "dropouts": float(r.choice([0.0, r.uniform(0.1, 0.35), r.uniform(0.3, 0.6)])),
+        "blur": float(r.uniform(0.3, 1.0)),
+        "bleed": float(r.choice([0.0, 0.0, 1.0])),
+        "ring": float(r.uniform(0.035, 0.06)),
+        "width_ratio": float(r.uniform(0.62, 0.92)),
+        "color": tuple(int(c) for c in SEAL_COLORS[int(r.integers(len(SEAL_COLORS)))]),
+    }
+
+
+def render_seal(text: str, center_text: str = "", shape: str = "round", size_px: int = 200,
+                color=(220, 30, 30), rng=None, *, serial: str | None = None, star: bool | None = None,
+                font: tuple[str, int] | None = None, pale: float | None = None,
+                dropouts: float | None = None, blur: float | None = None, bleed: float | None = None,
+                ring: float | None = None, width_ratio: float | None = None,
+                inner_ring: bool | None = None, clean: bool = False) -> Image.Image:
+    """Render an official seal as an RGBA image (transparent background, ink in ``color``).
+
+    ``text``: the unit name along the upper arc (square seals: in columns, right to left);
+    ``center_text``: horizontal text below the star (专用章); ``serial``: digits along the lower
+    arc (round) or a horizontal line in the middle (oval, e.g. a tax number); ``shape``: round,
+    oval or square; ``size_px``: the seal's width (oval: height ≈ 0.68 × width). Unset look
+    options are drawn from ``rng``; ``clean=True`` gives solid, unblurred ink (for reading tests).
+    """
+    r = _as_rng(rng)
+    look = random_seal_params(r)
+    font = font or look["font"]
+    pale = look["pale"] if pale is None else float(pale)
+    dropouts = look["dropouts"] if dropouts is None else float(dropouts)
+    blur = look["blur"] if blur is None else float(blur)
+    bleed = look["bleed"] if bleed is None else float(bleed)
+    ring = look["ring"] if ring is None else float(ring)
+    width_ratio = look["width_ratio"] if width_ratio is None else float(width_ratio)
+    if clean:
+        pale, dropouts, blur, bleed = 1.0, 0.0, 0.35, 0.0
+    shape = shape.lower()
+    if shape not in ("round", "oval", "square"):
+        raise ValueError(f"shape must be round, oval or square, not {shape!r}")
+
+    k = 3  # supersampling
+    W = int(size_px)
+    H = int(round(size_px * 0.68)) if shape == "oval" else int(size_px)
+    S_w, S_h = W * k, H * k
+    canvas = Image.new("L", (S_w, S_h), 0)
+    d = ImageDraw.Draw(canvas)
+    cx, cy = S_w / 2, S_h / 2
+    margin = 2 * k
+    if shape == "round":
+        R = min(S_w, S_h) / 2 - margin
+        t = max(2 * k, R * ring)
+        d.ellipse((cx - R, cy - R, cx + R, cy + R), outline=255, width=int(t))
+        n = len(text)
+        ch = R * float(np.clip(0.36 - 0.008 * n, 0.22, 0.31))
+        rt = R - t - R * 0.05 - ch / 2
+        span = float(np.clip(n * (ch * width_ratio * 1.12) / rt * 180 / math.pi, 120, 275 if n > 14 else 250))
+        _arc_text(canvas, text, font, cx, cy, rt, rt, int(ch), width_ratio, span)
+        has_star = True if star is None else star
+        sr = R * (0.27 if center_text else 0.31)
+        sy = cy - (R * 0.04 if center_text else 0.0)
+        if has_star:
+            _star(d, cx, sy, sr)
+        if center_text:
+            hh = int(R * 0.2)
+            _hline(canvas, center_text, font, cx, cy + R * 0.5, hh, R * 1.25, width_ratio + 0.05)
+        if serial:
+            sh = int(R * 0.12)
+            srt = R - t - R * 0.04 - sh / 2
+            sspan = min(110.0, len(serial) * sh * 0.62 / srt * 180 / math.pi)
+            _arc_text(canvas, serial, font, cx, cy, srt, srt, sh, 0.55, sspan, centre_deg=90.0, inward_up=True)
+    elif shape == "oval":
+        a, b = S_w / 2 - margin, S_h / 2 - margin
+        t = max(2 * k, b * ring * 1.1)
+        d.ellipse((cx - a, cy - b, cx + a, cy + b), outline=255, width=int(t))
+        if inner_ring if inner_ring is not None else bool(r.random() < 0.3):
+            gi = t + b * 0.05
+            d.ellipse((cx - a + gi, cy - b + gi, cx + a - gi, cy + b - gi), outline=255, width=max(k, int(t * 0.3)))
+            t = gi + t * 0.3
+        n = len(text)
+        ch = b * float(np.clip(0.42 - 0.008 * n, 0.26, 0.36))
+        ra, rb = a - t - b * 0.06 - ch / 2, b - t - b * 0.06 - ch / 2
+        span = float(np.clip(n * 14.0, 110, 230))
+        _arc_text(canvas, text, font, cx, cy, ra, rb, int(ch), width_ratio, span)
+        if serial:
+            _hline(canvas, serial, font, cx, cy + b * 0.05, int(b * 0.2), a * 1.3, 0.55)
+        elif star:
+            _star(d, cx, cy, b * 0.3)
+        if center_text:
+            _hline(canvas, center_text, font, cx, cy + b * 0.52, int(b * 0.26), a * 0.95, width_ratio + 0.05)
+    else:  # square
+        side = min(S_w, S_h) - 2 * margin
+        t = max(2 * k, side * ring * 1.4)
+        x0, y0 = cx - side / 2, cy - side / 2
+        d.rectangle((x0, y0, x0 + side, y0 + side), outline=255, width=int(t))
+        chars = list(text + center_text) or ["印"]
+        rows = max(1, math.ceil(math.sqrt(len(chars))))
+        cols = math.ceil(len(chars) / rows)
+        inner = side - 2 * t - side * 0.06
+        cw, chh = inner / cols, inner / rows
+        for i, c in enumerate(chars):
+            col, row = i // rows, i % rows
+            gx = x0 + side - t - side * 0.03 - (col + 0.5) * cw  # columns right to left
+            gy = y0 + t + side * 0.03 + (row + 0.5) * chh
+            g = _glyph(c, font, int(chh * 0.92), min(1.0, cw / chh * 0.92))
+            _paste_rotated(canvas, g, gx, gy, 0.0)
+
+    small = canvas.resize((W, H), Image.LANCZOS)
+    ink = np.asarray(small, dtype=np.float32) / 255.0
+    dens = _apply_ink(ink, r, pale=pale, dropouts=dropouts, blur=blur, bleed=bleed)
+    rgba = np.zeros((H, W, 4), np.uint8)
+    col = np.array(color, dtype=np.float32)
+    # pale ink also looks lighter/pinker, not only thinner
+    rgba[..., :3] = np.clip(col + (255 - col) * (1 - min(1.0, pale)) * 0.35, 0, 255).astype(np.uint8)
+    rgba[..., 3] = np.clip(dens * 255, 0, 255).astype(np.uint8)
+    return Image.fromarray(rgba, "RGBA")
+
+
+def stamp_seal(page: Image.Image, seal: Image.Image, center: Sequence[float], angle: float = 0.0,
+               opacity: float = 1.0) -> tuple[int, int, int, int] | None:
+    """Press ``seal`` onto ``page`` (RGB, modified in place) centred at ``center``, turned
+    ``angle`` degrees counter-clockwise, with a multiply blend so whatever is under it stays
+    visible. Returns the box (x0, y0, x1, y1), x1/y1 exclusive, of the seal's ink that landed on
+    the page (clipped where the seal runs off the edge), or None when none did."""
+    if page.mode != "RGB":
+        raise ValueError("stamp_seal needs an RGB page image")
+    s = seal.rotate(angle, resample=Image.BICUBIC, expand=True) if angle else seal
+    arr = np.asarray(s, dtype=np.float32)
+    alpha = arr[..., 3:4] / 255.0 * float(opacity)
+    x0 = int(round(center[0] - s.width / 2))
+    y0 = int(round(center[1] - s.height / 2))
+    W, H = page.size
+    px0, py0, px1, py1 = max(0, x0), max(0, y0), min(W, x0 + s.width), min(H, y0 + s.height)
+    if px1 <= px0 or py1 <= py0:
+        return None
+    pg = np.asarray(page, dtype=np.float32).copy()
+    sub = pg[py0:py1, px0:px1]
+    a = alpha[py0 - y0:py1 - y0, px0 - x0:px1 - x0]
+    c = arr[py0 - y0:py1 - y0, px0 - x0:px1 - x0, :3] / 255.0
+    sub *= 1.0 - a * (1.0 - c)  # multiply blend weighted by the ink density
+    pg[py0:py1, px0:px1] = sub
+    page.paste(Image.fromarray(np.clip(pg, 0, 255).astype(np.uint8), "RGB"))
+    ys, xs = np.nonzero(a[..., 0] > 0.08)
+    if len(xs) == 0:
+        return None
+    return (px0 + int(xs.min()), py0 + int(ys.min()), px0 + int(xs.max()) + 1, py0 + int(ys.max()) + 1)
