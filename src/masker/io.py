@@ -216,6 +216,9 @@ def _load_pdf(data: bytes, name: str, limits: Limits) -> Document:
 
     fitz.TOOLS.mupdf_display_errors(False)
     fitz.TOOLS.mupdf_display_warnings(False)
+    # glyph boxes as tall as the font size, not ascender-to-descender: tight masks, and
+    # neighbouring lines' boxes do not overlap
+    fitz.TOOLS.set_small_glyph_heights(True)
     try:
         doc = fitz.open(stream=data, filetype="pdf")
     except Exception as e:  # PyMuPDF raises several types for broken files

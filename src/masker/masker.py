@@ -172,6 +172,34 @@ class Masker:
             verify_redacted(self, data, result, name)
         return data, result
 
+    # ------------------------------------------------------------ check / audit
+    def check(self, source: Source, expect: str = "document", input_name: str | None = None):
+        """Image compliance (upright, legible, document or photo, the 1-inch photo)."""
+        from .compliance.check import run_check
+
+        if expect not in ("document", "photo"):
+            raise OptionError("--expect 只能是 document 或 photo / --expect must be document or photo")
+        doc = self.load(source, input_name)
+        try:
+            return run_check(self, doc, expect=expect)
+        finally:
+            doc.close()
+
+    def audit(self, source: Source, name: str, unit: str | None = None, original: Source | None = None,
+              annotate: str | Path | None = None, input_name: str | None = None):
+        """Judge a masked file the way the committee does (see ``masker.audit``)."""
+        from .audit import run_audit
+
+        query = _query(name, unit)
+        doc = self.load(source, input_name)
+        orig = self.load(original, None) if original is not None else None
+        try:
+            return run_audit(self, doc, query, original=orig, annotate=annotate)
+        finally:
+            doc.close()
+            if orig is not None:
+                orig.close()
+
 
 def _query(name: str, unit: str | None) -> Query:
     name = (name or "").strip()

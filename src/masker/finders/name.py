@@ -1,0 +1,284 @@
+"""The applicant's-name finder.
+
+For each text line (and each pair of lines a name can break across) it matches the name
+tolerantly (``name_match``), then decides *whose* name it is from the boundaries: a match that
+runs straight into more name characters (张伟华, 李张伟, 古丽米拉·买买提江) is another person and
+is kept visible with the reason; a match bounded by punctuation, a blank gap, a cell edge, a line
+end or a word that conventionally stands next to names (姓名, 同志, 作者…) is the applicant's.
+Boxes are fitted to the ink of the name's glyphs (``masker.ink``) plus a small margin that never
+reaches the neighbouring glyphs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..geometry import Box, union
+from ..ink import fit_span
+from ..ocr.base import TextLine
+from ..results import Kept, Mask
+from ..text.context import OTHER_PERSON_LABELS, label_before, left_ok, right_ok
+from .base import Findings, PageContext, Query
+from .name_match import Match, NamePattern, Token, find_matches, tokens_from_chars
+
+#: a blank run at least this many line heights wide separates words even where OCR gives no space
+GAP_BOUNDARY = 0.42
+MARGIN = 0.10
+
+
+@dataclass
+class _Side:
+    ok: bool
+    reason: str           # why it is (not) a boundary
+    extra: str = ""       # characters of a longer name on this side, if any
+
+
+def _line_tokens(lines: list[TextLine]) -> list[list[Token]]:
+    return [tokens_from_chars(l.chars, i) if l.chars else [] for i, l in enumerate(lines)]
+
+
+def _continuations(lines: list[TextLine]) -> list[tuple[int, int]]:
+    """Pairs (a, b) where line b may continue line a: the next line of a paragraph or table cell,
+    or the next box on the same row (OCR splits padded names like ``张　　伟``)."""
+    pairs = []
+    for a, la in enumerate(lines):
+        ha = la.box[3] - la.box[1]
+        if ha <= 0:
+            continue
+        below, right = None, None
+        for b, lb in enumerate(lines):
+            if b == a:
+                continue
+            hb = lb.box[3] - lb.box[1]
+            if hb <= 0 or max(ha, hb) > 1.8 * min(ha, hb):
+                continue
+            cy_a, cy_b = (la.box[1] + la.box[3]) / 2, (lb.box[1] + lb.box[3]) / 2
+            # same row, to the right, close
+            if abs(cy_a - cy_b) < 0.45 * ha and 0 <= lb.box[0] - la.box[2] < 2.6 * ha:
+                if right is None or lb.box[0] < lines[right].box[0]:
+                    right = b
+                continue
+            vgap = lb.box[1] - la.box[3]
+            if -0.3 * ha <= vgap < 1.3 * ha:
+                x_overlap = min(la.box[2], lb.box[2]) - max(la.box[0], lb.box[0])
+                if x_overlap > 0.5 * ha or abs(lb.box[0] - la.box[0]) < 3 * ha:
+                    if below is None or lb.box[1] < lines[below].box[1] or (
+                            lb.box[1] == lines[below].box[1] and abs(lb.box[0] - la.box[0]) < abs(lines[below].box[0] - la.box[0])):
+                        below = b
+        if right is not None:
+            pairs.append((a, right))
+        if below is not None:
+            pairs.append((a, below))
+    return pairs
+
+
+class NameFinder:
+    """Finds the applicant's name; keeps longer names that contain it."""
+
+    name = "name"
+
+    def find(self, ctx: PageContext, query: Query) -> Findings:
+        pat = NamePattern.parse(query.name)
+        out = Findings()
+        if not pat.core:
+            return out
+        lines = ctx.lines
+        toks = _line_tokens(lines)
+        pairs = _continuations(lines)
+        self._para_next = {a: b for a, b in pairs if _is_paragraph_wrap(lines[a], lines[b])}
+        self._para_prev = {b: a for a, b in self._para_next.items()}
+        seen: set[tuple[int, int]] = set()  # (line, token) already used by a match
+        results: list[tuple[list[Token], Match, list[Token], int]] = []
+
+        # 1) within one line
+        for li, tl in enumerate(toks):
+            for m in find_matches(tl, pat):
+                results.append((tl, m, tl, li))
+        # 2) across a line break / a split box
+        for a, b in pairs:
+            ta, tb = toks[a], toks[b]
+            if not ta or not tb:
+                continue
+            tail, head = ta[-(len(pat.core) + 6):], tb[:len(pat.core) + 6]
+            joined = tail + head
+            for m in find_matches(joined, pat):
+                if not (m.start < len(tail) < m.end):
+                    continue
+                # contiguous: the part in line a runs to a's end, the part in b starts b
+                results.append((joined, m, ta, a))
+
+        for joined, m, _, li in sorted(results, key=lambda r: -r[1].score):
+            used = {(t.line, t.pos) for t in joined[m.start:m.end]}
+            if used & seen:
+                continue
+            seen |= used
+            self._decide(ctx, lines, toks, joined, m, pat, out)
+        return out
+
+    # ---------------------------------------------------------------- decision
+    def _decide(self, ctx: PageContext, lines: list[TextLine], toks: list[list[Token]],
+                joined: list[Token], m: Match, pat: NamePattern, out: Findings) -> None:
+        span = [t for t in joined[m.start:m.end] if t.cls != "space"]
+        first, last = span[0], span[-1]
+        parts = _split_by_line(span)
+        fits = {li: self._fit(ctx, lines[li], toks[li], ptoks) for li, ptoks in parts.items()}
+        left = self._left_side(ctx, lines, toks, first, fits[first.line])
+        right = self._right_side(ctx, lines, toks, last, fits[last.line])
+        text = "".join(t.ch for t in span)
+        before = _text_before(lines, toks, first)
+        label = label_before(before)
+        boxes = [fits[li][0] for li in sorted(parts)]
+        if not left.ok or not right.ok:
+            longer = left.extra + text + right.extra
+            reason = "包含申报人姓名的更长姓名 / longer name that contains the applicant's name"
+            out.kept.append(Kept("other_name", union(boxes), longer, reason, m.score))
+            return
+        if m.rule != "exact" and label in OTHER_PERSON_LABELS:
+            out.kept.append(Kept("other_name", union(boxes), text,
+                                 f"近似匹配且位于他人标签“{label}”后，保留待人工确认 / approximate match after "
+                                 f"another person's label, kept for a person to check", m.score))
+            return
+        ocr_score = min((t.score for t in span), default=1.0)
+        score = round(m.score * (0.5 + 0.5 * min(1.0, ocr_score)), 4)
+        why = {"exact": "申报人姓名 / applicant's name",
+               "confusion": "申报人姓名（含常见识别混淆字）/ applicant's name (with a known OCR confusion)",
+               "fuzzy": "申报人姓名（近似匹配）/ applicant's name (approximate match)"}[m.rule]
+        for box in boxes:
+            out.masks.append(Mask("name", box, text, score, reason=why,
+                                  rule=f"name.{m.rule}" + (".broken" if len(parts) > 1 else "")))
+
+    def _fit(self, ctx: PageContext, line: TextLine, ltoks: list[Token], ptoks: list[Token]):
+        """Mask box (page units) for the part of the name on one line, plus the ink gaps."""
+        p0, p1 = ptoks[0].pos, ptoks[-1].pos
+        prev = next((ltoks[i] for i in range(p0 - 1, -1, -1) if ltoks[i].cls != "space"), None)
+        nxt = next((ltoks[i] for i in range(p1 + 1, len(ltoks)) if ltoks[i].cls != "space"), None)
+        ocr_box = union(t.box for t in ptoks)
+        lh = line.box[3] - line.box[1]
+        if line.source == "pdf":
+            return _pdf_box(ocr_box, line, prev, nxt), _pdf_gap(ocr_box, prev, lh), _pdf_gap_r(ocr_box, nxt, lh)
+        s = ctx.scale
+        img = ctx.image
+        lb = tuple(v * s for v in line.box)
+        fit = fit_span(img, lb, ocr_box[0] * s, ocr_box[2] * s,
+                       prev.box[2] * s if prev else None, nxt.box[0] * s if nxt else None)
+        if fit is None:
+            m = MARGIN * lh
+            return (ocr_box[0] - m, line.box[1], ocr_box[2] + m, line.box[3]), 0.0, 0.0
+        x0, y0, x1, y1 = fit.box
+        h = max(y1 - y0, 0.6 * (lb[3] - lb[1]))
+        mg = MARGIN * h
+        x0 = max(x0 - mg, fit.left_limit)
+        x1 = min(x1 + mg, fit.right_limit)
+        box = (x0 / s, (y0 - mg) / s, x1 / s, (y1 + mg) / s)
+        return box, fit.gap_left / s / max(lh, 1e-6), fit.gap_right / s / max(lh, 1e-6)
+
+    # ---------------------------------------------------------------- boundaries
+    def _left_side(self, ctx, lines, toks, first: Token, fit) -> _Side:
+        ltoks = toks[first.line]
+        i = first.pos - 1
+        saw_space = False
+        while i >= 0 and ltoks[i].cls == "space":
+            saw_space, i = True, i - 1
+        if i < 0:
+            a = self._para_prev.get(first.line)
+            if a is not None and toks[a] and toks[a][-1].cls == "han":
+                before = "".join(x.ch for x in toks[a] if x.cls != "space")
+                if not left_ok(before):
+                    return _Side(False, "han before (previous line)", extra=_han_run_left(toks[a], len(toks[a]) - 1, 2))
+            return _Side(True, "line start")
+        t = ltoks[i]
+        gap_ratio = fit[1]
+        if saw_space or gap_ratio >= GAP_BOUNDARY:
+            return _Side(True, "gap")
+        if t.cls == "dot":
+            j = i - 1
+            if j >= 0 and ltoks[j].cls == "han":
+                return _Side(False, "name continues before a dot", extra=_han_run_left(ltoks, j) + t.ch)
+            return _Side(True, "punct")
+        if t.cls != "han":
+            return _Side(True, t.cls)
+        before = "".join(x.ch for x in ltoks[:first.pos] if x.cls != "space")
+        if left_ok(before):
+            return _Side(True, "word")
+        return _Side(False, "han before", extra=_han_run_left(ltoks, i, limit=2))
+
+    def _right_side(self, ctx, lines, toks, last: Token, fit) -> _Side:
+        ltoks = toks[last.line]
+        i = last.pos + 1
+        saw_space = False
+        while i < len(ltoks) and ltoks[i].cls == "space":
+            saw_space, i = True, i + 1
+        if i >= len(ltoks):
+            b = self._para_next.get(last.line)
+            if b is not None and toks[b] and toks[b][0].cls in ("han", "dot"):
+                after = "".join(x.ch for x in toks[b] if x.cls != "space")
+                if toks[b][0].cls == "dot" or not right_ok(after):
+                    return _Side(False, "han after (next line)", extra=_han_run_right(toks[b], 0, 2))
+            return _Side(True, "line end")
+        t = ltoks[i]
+        gap_ratio = fit[2]
+        if saw_space or gap_ratio >= GAP_BOUNDARY:
+            return _Side(True, "gap")
+        if t.cls == "dot":
+            j = i + 1
+            if j < len(ltoks) and ltoks[j].cls == "han":
+                return _Side(False, "name continues after a dot", extra=t.ch + _han_run_right(ltoks, j))
+            return _Side(True, "punct")
+        if t.cls != "han":
+            return _Side(True, t.cls)
+        after = "".join(x.ch for x in ltoks[last.pos + 1:] if x.cls != "space")
+        if right_ok(after):
+            return _Side(True, "word")
+        return _Side(False, "han after", extra=_han_run_right(ltoks, i, limit=2))
+
+
+def _is_paragraph_wrap(a: TextLine, b: TextLine) -> bool:
+    """Line b continues line a's sentence (not the next entry of a list or the next table row)."""
+    h = a.box[3] - a.box[1]
+    return (a.box[2] - a.box[0]) >= 6 * h and abs(b.box[0] - a.box[0]) < 2.5 * h and b.box[1] > a.box[1] + 0.5 * h
+
+
+def _split_by_line(span: list[Token]) -> dict[int, list[Token]]:
+    parts: dict[int, list[Token]] = {}
+    for t in span:
+        parts.setdefault(t.line, []).append(t)
+    return parts
+
+
+def _text_before(lines, toks, first: Token) -> str:
+    return "".join(t.ch for t in toks[first.line][:first.pos] if t.cls != "space")
+
+
+def _han_run_left(ltoks: list[Token], i: int, limit: int = 8) -> str:
+    out = []
+    while i >= 0 and ltoks[i].cls == "han" and len(out) < limit:
+        out.append(ltoks[i].ch)
+        i -= 1
+    return "".join(reversed(out))
+
+
+def _han_run_right(ltoks: list[Token], i: int, limit: int = 8) -> str:
+    out = []
+    while i < len(ltoks) and ltoks[i].cls == "han" and len(out) < limit:
+        out.append(ltoks[i].ch)
+        i += 1
+    return "".join(out)
+
+
+def _pdf_box(box: Box, line: TextLine, prev: Token | None, nxt: Token | None) -> Box:
+    """Text-layer boxes are exact glyph cells: add the margin, never past the neighbours' cells."""
+    h = box[3] - box[1]
+    m = MARGIN * h
+    x0, x1 = box[0] - m, box[2] + m
+    if prev is not None:
+        x0 = max(x0, min(prev.box[2], box[0]))
+    if nxt is not None:
+        x1 = min(x1, max(nxt.box[0], box[2]))
+    return (x0, box[1] - m, x1, box[3] + m)
+
+
+def _pdf_gap(box: Box, prev: Token | None, lh: float) -> float:
+    return float("inf") if prev is None else max(0.0, box[0] - prev.box[2]) / max(lh, 1e-6)
+
+
+def _pdf_gap_r(box: Box, nxt: Token | None, lh: float) -> float:
+    return float("inf") if nxt is None else max(0.0, nxt.box[0] - box[2]) / max(lh, 1e-6)

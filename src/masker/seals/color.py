@@ -1,0 +1,45 @@
+"""Redness: how much a pixel looks like red stamp ink, after removing the paper's own colour.
+
+The paper (white, grey, yellowed, pink-tinted, unevenly lit in a phone photo) is estimated per
+channel with a coarse max filter; dividing by it gives reflectance, so the same pale ink scores
+the same on any paper. ``redness = R - max(G, B)`` in reflectance units: ~0.5–1 for fresh ink,
+~0.05–0.15 for pale or faded stamps, ~0 for black/grey text and paper, negative for blue/green.
+Large uniformly red areas (a red photo background) become their own "paper" and score low.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def paper_normalised(img: np.ndarray) -> np.ndarray:
+    """BGR float32 reflectance in [0, 1]: the image divided by its local paper colour."""
+    h, w = img.shape[:2]
+    f = img.astype(np.float32)
+    q = 4
+    sw, sh = max(1, w // q), max(1, h // q)
+    small = cv2.resize(f, (sw, sh), interpolation=cv2.INTER_AREA)
+    k = max(3, int(round(min(sw, sh) * 0.03)) | 1)
+    k = min(k, 11)
+    bg = cv2.dilate(small, np.ones((k, k), np.uint8))
+    bg = cv2.GaussianBlur(bg, (0, 0), max(1.0, k / 3))
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.clip(f / np.maximum(bg, 8.0), 0.0, 1.0)
+
+
+def redness(img: np.ndarray) -> np.ndarray:
+    """Per-pixel redness (float32, about -1..1) of a BGR image."""
+    n = paper_normalised(img)
+    return n[..., 2] - np.maximum(n[..., 0], n[..., 1])
+
+
+def noise_floor(red: np.ndarray) -> float:
+    """Redness of the non-ink background (colour noise, JPEG fringes): a robust high quantile of
+    the near-zero part of the map."""
+    v = red[::3, ::3].ravel()
+    v = v[np.abs(v) < 0.2]
+    if v.size == 0:
+        return 0.02
+    med = float(np.median(v))
+    mad = float(np.median(np.abs(v - med))) + 1e-4
+    return med + 6.0 * 1.4826 * mad

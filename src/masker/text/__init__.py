@@ -1,0 +1,1 @@
+"""Text knowledge: character classes, name normalisation, OCR confusions, label words."""
