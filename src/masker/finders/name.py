@@ -259,6 +259,8 @@ def _han_run_left(ltoks: list[Token], i: int, limit: int = 8) -> str:
 def _han_run_right(ltoks: list[Token], i: int, limit: int = 8) -> str:
     out = []
     while i < len(ltoks) and ltoks[i].cls == "han" and len(out) < limit:
+        if out and right_ok("".join(t.ch for t in ltoks[i:i + 4])):
+            break
         out.append(ltoks[i].ch)
         i += 1
     return "".join(out)

@@ -8,8 +8,3 @@
   the page's own OCR recogniser;
 - :mod:`.match`  — tolerant, cyclic comparison of the read text with the applicant's unit.
 """
-from .detect import SealCandidate, detect_seals
-from .match import UnitMatch, match_unit
-from .read import SealReading, read_seal
-
-__all__ = ["SealCandidate", "detect_seals", "SealReading", "read_seal", "UnitMatch", "match_unit"]

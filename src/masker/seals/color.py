@@ -27,10 +27,20 @@ def paper_normalised(img: np.ndarray) -> np.ndarray:
     return np.clip(f / np.maximum(bg, 8.0), 0.0, 1.0)
 
 
-def redness(img: np.ndarray) -> np.ndarray:
-    """Per-pixel redness (float32, about -1..1) of a BGR image."""
+def redness(img: np.ndarray, hue_gate: bool = True) -> np.ndarray:
+    """Per-pixel redness (float32, about -1..1) of a BGR image.
+
+    With ``hue_gate``, orange-brown colours (skin, wood, brown-red print, show-through from the
+    back of the sheet) score zero: stamp ink has G ≈ B (vermilion to pink), skin and brown have
+    G well above B."""
     n = paper_normalised(img)
-    return n[..., 2] - np.maximum(n[..., 0], n[..., 1])
+    b, g, r = n[..., 0], n[..., 1], n[..., 2]
+    red = r - np.maximum(g, b)
+    if hue_gate:
+        chroma = r - np.minimum(g, b)
+        brown = (g - b) > 0.33 * chroma + 0.01
+        red = np.where(brown, np.minimum(red, 0.0), red)
+    return red
 
 
 def noise_floor(red: np.ndarray) -> float:

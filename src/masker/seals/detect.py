@@ -1,0 +1,370 @@
+"""Find stamps on a page: red blobs that have a seal's shape.
+
+Cheap by design (tens of milliseconds on an A4 page): everything runs on a copy whose long side
+is at most ``DETECT_SIDE`` px, and a page with no red ink stops after the colour map.
+
+A red blob is a seal when it has
+- a closed outer **ring** (round/oval: ink at a constant elliptical radius over most of the
+  circumference) or **frame** (square), allowing dropouts, pale ink and a part cut off by the
+  page edge, and
+- **ink inside** the ring (ring text, star, 专用章 line) but not a solid fill.
+What that rules out: red title text and red table rules (no ring, elongated or grid-like), red
+photo backgrounds and emblems (solid fill, no thin ring), fingerprints (no thin outer ring with a
+gap inside it; texture all over), hand-drawn red circles (no ink inside), faint show-through.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .color import noise_floor, redness
+
+DETECT_SIDE = 1200
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class SealCandidate:
+    """A stamp found on the page; geometry in full-resolution raster pixels."""
+
+    shape: str                      # "round" | "oval" | "square"
+    center: tuple[float, float]
+    #: semi-axes of the outer ring (round/oval) or half-sides (square), along ``angle`` and across
+    axes: tuple[float, float]
+    #: rotation in degrees (OpenCV convention: the first axis turned clockwise from +x)
+    angle: float
+    #: box to mask: the whole stamp including ink bleed, clipped to the image
+    box: Box
+    score: float
+    cut_by_edge: bool = False
+    features: dict = field(default_factory=dict)
+
+    @property
+    def radius(self) -> float:
+        return max(self.axes)
+
+
+def _ellipse_samples(cx, cy, a, b, ang_deg, thetas, rhos):
+    """Sample point grid (len(rhos) x len(thetas)) on scaled copies of an ellipse."""
+    ca, sa = math.cos(math.radians(ang_deg)), math.sin(math.radians(ang_deg))
+    ct, st = np.cos(thetas)[None, :], np.sin(thetas)[None, :]
+    r = np.asarray(rhos, np.float32)[:, None]
+    ex, ey = a * r * ct, b * r * st
+    xs = cx + ex * ca - ey * sa
+    ys = cy + ex * sa + ey * ca
+    return xs, ys
+
+
+def _lookup(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray):
+    """Values of ``mask`` at float points; also which points are inside the image."""
+    h, w = mask.shape
+    xi, yi = np.rint(xs).astype(np.int32), np.rint(ys).astype(np.int32)
+    inside = (xi >= 0) & (yi >= 0) & (xi < w) & (yi < h)
+    v = np.zeros(xs.shape, bool)
+    v[inside] = mask[yi[inside], xi[inside]] > 0
+    return v, inside
+
+
+def _ellipse_fill(mask: np.ndarray, cx, cy, a, b, ang, rho0, rho1) -> tuple[float, int]:
+    """Share of ink pixels in the elliptical annulus rho0..rho1 (inside the image)."""
+    n_t = max(48, int(2 * math.pi * max(a, b) * rho1 / 2))
+    thetas = np.linspace(0, 2 * math.pi, n_t, endpoint=False)
+    n_r = max(3, int((rho1 - rho0) * max(a, b) / 2))
+    rhos = np.linspace(rho0, rho1, n_r)
+    xs, ys = _ellipse_samples(cx, cy, a, b, ang, thetas, rhos)
+    # weight by radius so the sample density is roughly uniform in area
+    v, inside = _lookup(mask, xs, ys)
+    wgt = np.broadcast_to(np.asarray(rhos)[:, None], v.shape)
+    tot = float((wgt * inside).sum())
+    return (float((wgt * v).sum()) / tot if tot > 0 else 0.0), int(inside.sum())
+
+
+def _ring_profile(mask: np.ndarray, cx, cy, a, b, ang, n_t=180):
+    """Per angle: is there ink on the ring band, and at which radius is the outermost ink."""
+    thetas = np.linspace(0, 2 * math.pi, n_t, endpoint=False)
+    rhos = np.linspace(0.55, 1.12, 39)
+    xs, ys = _ellipse_samples(cx, cy, a, b, ang, thetas, rhos)
+    v, inside = _lookup(mask, xs, ys)
+    valid = inside[np.searchsorted(rhos, 1.0)]  # the ring point itself is on the page
+    band = (rhos >= 0.86) & (rhos <= 1.06)
+    hit = v[band].any(axis=0)
+    # outermost ink radius (0 where none)
+    idx = np.where(v.any(axis=0), len(rhos) - 1 - np.argmax(v[::-1], axis=0), -1)
+    rho_out = np.where(idx >= 0, rhos[np.clip(idx, 0, None)], 0.0)
+    return thetas, hit, valid, rho_out, v, rhos
+
+
+@dataclass
+class _Blob:
+    x: int
+    y: int
+    w: int
+    h: int
+    mask: np.ndarray      # blob (dilated) mask, local
+    ink: np.ndarray       # ink pixels, local
+
+
+def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int):
+    cnts, _ = cv2.findContours(blob.mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not cnts:
+        return None
+    c = max(cnts, key=cv2.contourArea).reshape(-1, 2)
+    # drop points on the page border: the stamp may be cut by the edge
+    gx, gy = c[:, 0] + blob.x, c[:, 1] + blob.y
+    keep = (gx > 1) & (gy > 1) & (gx < img_w - 2) & (gy < img_h - 2)
+    pts = c[keep].astype(np.float32)
+    if len(pts) < 12:
+        return None
+    hull = cv2.convexHull(pts).reshape(-1, 2)
+    # sample the hull edges densely so long straight hull edges weigh by their length
+    dense = []
+    for i in range(len(hull)):
+        p, q = hull[i], hull[(i + 1) % len(hull)]
+        n = max(1, int(np.hypot(*(q - p)) / 2))
+        t = np.linspace(0, 1, n, endpoint=False)[:, None]
+        dense.append(p + (q - p) * t)
+    dense = np.concatenate(dense).astype(np.float32)
+    # points of the hull on the border were artificial: keep only those near real contour points
+    if (~keep).any() and len(dense) > 0:
+        d = cv2.distanceTransform((1 - _points_mask(pts, blob.mask.shape)).astype(np.uint8), cv2.DIST_L2, 3)
+        xi = np.clip(np.rint(dense[:, 0]).astype(int), 0, blob.mask.shape[1] - 1)
+        yi = np.clip(np.rint(dense[:, 1]).astype(int), 0, blob.mask.shape[0] - 1)
+        dense = dense[d[yi, xi] < 3]
+    if len(dense) < 10:
+        return None
+    try:
+        (ex, ey), (d1, d2), ang = cv2.fitEllipseDirect(dense)
+    except cv2.error:
+        return None
+    if not all(map(math.isfinite, (ex, ey, d1, d2, ang))) or d1 <= 0 or d2 <= 0:
+        return None
+    # the blob was dilated by k: the ring's outer edge lies ~k inside the contour
+    a, b = max(2.0, d1 / 2 - k * 0.8), max(2.0, d2 / 2 - k * 0.8)
+    return ex, ey, a, b, ang
+
+
+def _points_mask(pts: np.ndarray, shape) -> np.ndarray:
+    m = np.zeros(shape, np.uint8)
+    xi = np.clip(np.rint(pts[:, 0]).astype(int), 0, shape[1] - 1)
+    yi = np.clip(np.rint(pts[:, 1]).astype(int), 0, shape[0] - 1)
+    m[yi, xi] = 1
+    return m
+
+
+def _long_lines(ink: np.ndarray, frac: float) -> bool:
+    """True when the ink has straight horizontal or vertical runs longer than ``frac`` of the
+    region (table rules, underlines)."""
+    h, w = ink.shape
+    if h < 8 or w < 8:
+        return False
+    kx = max(8, int(w * frac))
+    ky = max(8, int(h * frac))
+    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, kx), np.uint8))
+    ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((ky, 1), np.uint8))
+    return bool(hor.any() or ver.any())
+
+
+def _score_ellipse(ink_g: np.ndarray, ex, ey, a, b, ang) -> dict | None:
+    """Ring/fill features of an ellipse hypothesis on the global ink mask."""
+    thetas, hit, valid, rho_out, v, rhos = _ring_profile(ink_g, ex, ey, a, b, ang)
+    nv = int(valid.sum())
+    if nv < 0.35 * len(thetas):
+        return None
+    ring = float(hit[valid].mean())
+    # the ring's radius is constant: outermost ink sits near rho=1 on the angles that have ink
+    ro = rho_out[valid & hit]
+    ring_dev = float(np.median(np.abs(ro - 1.0))) if len(ro) else 1.0
+    # a thin ring with a gap inside: ink at 0.9..1.05, markedly less at 0.80..0.87
+    band_out = v[(rhos >= 0.9) & (rhos <= 1.04)][:, valid].mean()
+    band_gap = v[(rhos >= 0.78) & (rhos <= 0.86)][:, valid].mean()
+    fill_in, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 0.0, 0.8)
+    fill_out, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 1.12, 1.3)
+    return {"ring": ring, "ring_dev": ring_dev, "band_out": float(band_out), "band_gap": float(band_gap),
+            "fill_in": fill_in, "fill_out": fill_out, "valid": nv / len(thetas)}
+
+
+def _square_features(ink: np.ndarray) -> dict | None:
+    """Frame and fill of an axis-aligned square candidate (local ink mask of its box)."""
+    h, w = ink.shape
+    if h < 12 or w < 12:
+        return None
+    t = max(2, int(min(h, w) * 0.12))
+    sides = [ink[:t, :].any(axis=0), ink[-t:, :].any(axis=0), ink[:, :t].any(axis=1), ink[:, -t:].any(axis=1)]
+    cov = [float(s.mean()) for s in sides]
+    inner = ink[t:-t, t:-t]
+    fill_in = float(inner.mean()) if inner.size else 0.0
+    return {"sides": cov, "frame": float(np.mean(cov)), "frame_min": float(min(cov)), "fill_in": fill_in}
+
+
+def _remove_rules(ink: np.ndarray, length: int) -> np.ndarray:
+    """Ink without long straight horizontal/vertical runs (table rules, underlines)."""
+    if length < 8:
+        return ink
+    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    lines = cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
+    return ink & (1 - lines)
+
+
+def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
+                 max_diameter: float | None = None, debug: dict | None = None) -> list[SealCandidate]:
+    """Seal candidates on a BGR page image, best first.
+
+    ``min_diameter``/``max_diameter`` (full-resolution pixels) bound a seal's size when the
+    caller knows the page scale (e.g. from text line heights); by default they follow the image.
+    """
+    H, W = img.shape[:2]
+    s = min(1.0, DETECT_SIDE / max(H, W))
+    small = cv2.resize(img, (max(1, int(round(W * s))), max(1, int(round(H * s)))),
+                       interpolation=cv2.INTER_AREA) if s < 1.0 else img
+    h, w = small.shape[:2]
+    red = redness(small)
+    red = cv2.medianBlur(red, 3)
+    floor = noise_floor(red)
+    t_lo = float(np.clip(floor, 0.045, 0.12))
+    if debug is not None:
+        debug.update(red=red, t_lo=t_lo, scale=s)
+    short = min(h, w)
+    min_d = max(16.0, short * 0.035, (min_diameter or 0) * s)
+    max_d = (max_diameter * s) if max_diameter else 1.15 * max(h, w)
+    ink_lo = (red > t_lo).astype(np.uint8)
+    if int(ink_lo.sum()) < min_d * 2:
+        return []
+    k = max(2, int(round(short * 0.006)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
+    rule_len = max(12, int(short * 0.12))
+    cands: list[SealCandidate] = []
+    # several ink levels: pale stamps only show at the lowest; a bright stamp over darker red
+    # print (invoice tables, red titles) separates from it at a higher one
+    levels = [t_lo] + [t for t in (0.2, 0.4) if t > t_lo * 1.5]
+    for li, t in enumerate(levels):
+        ink = ink_lo if li == 0 else (red > t).astype(np.uint8)
+        ink = _remove_rules(ink, rule_len)
+        blob_mask = cv2.dilate(ink, kernel)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(blob_mask, connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh, _area = (int(v) for v in stats[i])
+            if max(bw, bh) < min_d or min(bw, bh) > max_d + 2 * k:
+                continue
+            touches = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
+            if min(bw, bh) < 0.4 * max(bw, bh) and not touches:
+                continue  # a line of text or a rule
+            bb = (x / s, y / s, (x + bw) / s, (y + bh) / s)
+            if any(_inside(bb, c.box) > 0.8 for c in cands):
+                continue  # already found at a lower level
+            bm = labels[y:y + bh, x:x + bw] == i
+            bink = ink[y:y + bh, x:x + bw] & bm
+            if int(bink.sum()) < min_d:
+                continue
+            blob = _Blob(x, y, bw, bh, bm, bink)
+            cand = _classify(blob, ink, k, w, h, min_d, max_d, s)
+            if cand is not None:
+                cand.features["level"] = round(t, 3)
+                cands.append(cand)
+    cands = _suppress(cands)
+    cands.sort(key=lambda c: -c.score)
+    return cands
+
+
+def _inside(a: Box, b: Box) -> float:
+    """Share of box ``a`` inside box ``b``."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    ar = (a[2] - a[0]) * (a[3] - a[1])
+    return ix * iy / ar if ar > 0 else 0.0
+
+
+def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: float, max_d: float,
+              s: float) -> SealCandidate | None:
+    best: SealCandidate | None = None
+    fit = _fit_ellipse(blob, k, w, h)
+    if fit is not None:
+        ex, ey, a, b = fit[0] + blob.x, fit[1] + blob.y, fit[2], fit[3]
+        ang = fit[4]
+        lo_ax, hi_ax = min(a, b), max(a, b)
+        if 2 * hi_ax >= min_d and 2 * lo_ax <= max_d and lo_ax >= 0.45 * hi_ax:
+            f = _score_ellipse(ink_g, ex, ey, a, b, ang)
+            if f is not None:
+                score = _ellipse_score(f)
+                if score > 0:
+                    shape = "round" if lo_ax >= 0.86 * hi_ax else "oval"
+                    best = _make(shape, ex, ey, a, b, ang, f, score, blob, ink_g, s, w, h)
+    # square (axis-aligned frame; personal and some unit seals)
+    sq = _square_features(blob.ink)
+    if sq is not None and 0.7 <= blob.w / max(1, blob.h) <= 1.43 and min_d <= max(blob.w, blob.h) <= max_d:
+        t = max(2, int(min(blob.w, blob.h) * 0.12))
+        ok = sq["frame_min"] >= 0.75 and sq["frame"] >= 0.85 and 0.15 <= sq["fill_in"] <= 0.7
+        # a table's inner rules run from frame to frame; a seal's characters do not
+        if ok and not _long_lines(blob.ink[t:-t, t:-t], 0.97):
+            score = min(1.0, 0.5 + 0.5 * sq["frame"]) * (0.9 if sq["fill_in"] < 0.2 else 1.0)
+            if best is None or score > best.score:
+                cx, cy = blob.x + blob.w / 2, blob.y + blob.h / 2
+                best = _make("square", cx, cy, blob.w / 2 - k * 0.8, blob.h / 2 - k * 0.8, 0.0, sq, score,
+                             blob, ink_g, s, w, h)
+    return best
+
+
+def _ellipse_score(f: dict) -> float:
+    """0 when the features are not a seal's, else a confidence in (0, 1]."""
+    if f["ring"] < 0.55 or f["ring_dev"] > 0.07:
+        return 0.0
+    if not (0.03 <= f["fill_in"] <= 0.55):
+        return 0.0
+    if f["band_out"] < 0.12:
+        return 0.0
+    # a ring is thinner than what is inside it: no solid disc, no uniform texture
+    if f["band_gap"] > f["band_out"] + 0.05 and f["fill_in"] > 0.42:
+        return 0.0
+    if f["fill_out"] > 0.35:
+        return 0.0
+    sc = 0.35 + 0.45 * min(1.0, (f["ring"] - 0.55) / 0.35) + 0.2 * max(0.0, 1 - f["ring_dev"] / 0.07)
+    return float(min(1.0, sc))
+
+
+def _make(shape, cx, cy, a, b, ang, feats, score, blob: _Blob, ink_g, s, w, h) -> SealCandidate:
+    # the box: the ellipse/frame plus the ink of the blob near it (bleed), plus a small margin
+    if shape == "square":
+        x0, y0, x1, y1 = cx - a, cy - b, cx + a, cy + b
+    else:
+        ca, sa = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+        hx = math.sqrt((a * ca) ** 2 + (b * sa) ** 2)
+        hy = math.sqrt((a * sa) ** 2 + (b * ca) ** 2)
+        x0, y0, x1, y1 = cx - hx, cy - hy, cx + hx, cy + hy
+    ys, xs = np.nonzero(blob.ink)
+    if len(xs):
+        xs = xs + blob.x
+        ys = ys + blob.y
+        r = max(a, b)
+        near = (xs >= x0 - 0.12 * r) & (xs <= x1 + 0.12 * r) & (ys >= y0 - 0.12 * r) & (ys <= y1 + 0.12 * r)
+        if near.any():
+            x0, y0 = min(x0, float(xs[near].min())), min(y0, float(ys[near].min()))
+            x1, y1 = max(x1, float(xs[near].max()) + 1), max(y1, float(ys[near].max()) + 1)
+    m = 1.5 + 0.02 * max(a, b)
+    x0, y0, x1, y1 = max(0.0, x0 - m), max(0.0, y0 - m), min(float(w), x1 + m), min(float(h), y1 + m)
+    cut = x0 <= 0.5 or y0 <= 0.5 or x1 >= w - 0.5 or y1 >= h - 0.5
+    inv = 1.0 / s
+    return SealCandidate(shape=shape, center=(cx * inv, cy * inv), axes=(a * inv, b * inv), angle=float(ang),
+                         box=(x0 * inv, y0 * inv, x1 * inv, y1 * inv), score=float(score), cut_by_edge=cut,
+                         features={k2: (round(v, 3) if isinstance(v, float) else v) for k2, v in feats.items()})
+
+
+def _suppress(cands: list[SealCandidate]) -> list[SealCandidate]:
+    """Drop candidates mostly inside a better one (a seal's star or inner ring found on its own)."""
+    out: list[SealCandidate] = []
+    for c in sorted(cands, key=lambda c: -(c.axes[0] * c.axes[1])):
+        inside = False
+        for o in out:
+            ix0, iy0 = max(c.box[0], o.box[0]), max(c.box[1], o.box[1])
+            ix1, iy1 = min(c.box[2], o.box[2]), min(c.box[3], o.box[3])
+            inter = max(0.0, ix1 - ix0) * max(0.0, iy1 - iy0)
+            ca = (c.box[2] - c.box[0]) * (c.box[3] - c.box[1])
+            if ca > 0 and inter / ca > 0.6:
+                inside = True
+                break
+        if not inside:
+            out.append(c)
+    return out

@@ -1,0 +1,97 @@
+"""Table-driven tests of the name finder's decisions on synthetic text lines (no OCR): which
+matches are the applicant's and which are other people's names that contain it."""
+from __future__ import annotations
+
+import pytest
+
+from masker.finders.base import PageContext, Query
+from masker.finders.name import NameFinder
+from masker.io import PageSource
+from masker.ocr.base import Char, TextLine
+
+H = 20.0  # character height in points
+
+
+def line(text: str, x: float = 50.0, y: float = 100.0) -> TextLine:
+    """A text-layer line: one box per character, spaces as blank advance."""
+    chars = []
+    for ch in text:
+        w = H if ord(ch) > 0x2000 else H / 2
+        chars.append(Char(ch, (x, y, x + w, y + H)))
+        x += w
+    return TextLine.from_chars(chars, source="pdf")
+
+
+def run(lines: list[TextLine], name: str):
+    page = PageSource(index=0, width=600, height=800, unit="pt", scale=150 / 72, text_lines=lines)
+    ctx = PageContext(page=page, raster=None, lines=lines, scale=page.scale, width=600, height=800)
+    return NameFinder().find(ctx, Query(name))
+
+
+CASES = [
+    # text, name, masked texts, kept texts
+    ("申报人：张伟  单位：阿克苏地区水利局", "张伟", ["张伟"], []),
+    ("作者：张伟华，李张伟，张伟（阿克苏地区水利局）", "张伟", ["张伟"], ["张伟华", "李张伟"]),
+    ("兹证明张伟同志系我单位职工", "张伟", ["张伟"], []),
+    ("姓名 张\u3000伟 性别 男", "张伟", ["张伟"], []),
+    ("姓名张 伟性别男", "张伟", ["张伟"], []),
+    ("古丽米拉·买买提江、阿依古丽·吐尔逊", "古丽米拉·买买提", [], ["古丽米拉·买买提江"]),
+    ("参会人员：古丽米拉•买买提、王明", "古丽米拉·买买提", ["古丽米拉•买买提"], []),
+    ("申报人：古丽米拉.买买提", "古丽米拉·买买提", ["古丽米拉.买买提"], []),
+    ("申报人：古丽米拉-买买提", "古丽米拉·买买提", ["古丽米拉-买买提"], []),
+    ("申报人：古丽米拉买买提", "古丽米拉·买买提", ["古丽米拉买买提"], []),
+    ("申报人：古丽米拉・买买提", "古丽米拉·买买提", ["古丽米拉・买买提"], []),
+    ("审核人：张伟华  经办人：李明", "张伟", [], ["张伟华"]),
+    ("作者：艾合卖提·阿不都热依木，王明", "艾合买提·阿不都热依木", ["艾合卖提·阿不都热依木"], []),
+    ("姓名：王喆", "王喆", ["王喆"], []),
+    ("王喆明同志", "王喆", [], ["王喆明"]),
+    ("负责人：阿依古丽·吐尔逊·买买提", "阿依古丽·吐尔逊", [], ["阿依古丽·吐尔逊·买买提"]),
+    ("张伟", "张伟", ["张伟"], []),
+]
+
+
+@pytest.mark.parametrize("text,name,masked,kept", CASES)
+def test_single_line(text, name, masked, kept):
+    res = run([line(text)], name)
+    assert sorted(m.text for m in res.masks) == sorted(masked)
+    assert sorted(k.text for k in res.kept) == sorted(kept)
+
+
+def test_name_broken_across_paragraph_lines():
+    a = line("经研究决定，兹证明我单位职工艾合买提·阿不")
+    b = line("都热依木同志符合申报条件，特此证明。", y=100 + 1.6 * H)
+    res = run([a, b], "艾合买提·阿不都热依木")
+    assert len(res.masks) == 2
+    assert {m.rule for m in res.masks} == {"name.exact.broken"}
+    assert res.masks[0].box[1] < res.masks[1].box[1]
+
+
+def test_trap_broken_across_lines_is_kept():
+    a = line("经研究决定，同意推荐我单位职工古丽米拉·买买提")
+    b = line("江同志参加评审，特此证明。", y=100 + 1.6 * H)
+    res = run([a, b], "古丽米拉·买买提")
+    assert res.masks == []
+    assert res.kept and res.kept[0].kind == "other_name"
+
+
+def test_name_broken_in_narrow_table_cell():
+    a = line("张", x=300)
+    b = line("伟", x=300, y=100 + 1.3 * H)
+    res = run([a, b], "张伟")
+    assert len(res.masks) == 2
+
+
+def test_one_name_per_line_list_is_not_joined():
+    a = line("张伟", x=300)
+    b = line("李明华", x=300, y=100 + 1.5 * H)
+    res = run([a, b], "张伟")
+    assert [m.text for m in res.masks] == ["张伟"]
+
+
+def test_mask_box_is_tight_on_text_layer():
+    res = run([line("申报人：张伟  单位：水利局")], "张伟")
+    (m,) = res.masks
+    x0, y0, x1, y1 = m.box
+    # two glyph cells of H plus a 10% margin each side, not into the neighbours
+    assert x1 - x0 <= 2 * H + 0.25 * H
+    assert y1 - y0 <= 1.25 * H
