@@ -200,6 +200,12 @@ def _pdf_text_lines(page) -> list[TextLine]:
                     if not c:
                         continue
                     x0, y0, x1, y1 = ch["bbox"]
+                    size = float(span.get("size", 0) or 0)
+                    oy = ch.get("origin", (x0, y1))[1]
+                    if size > 0 and y0 <= oy <= y1 + size:
+                        # the em box on the baseline: CJK glyphs fill it; the font's ascender/descender
+                        # box is ~25% taller and would make masks reach into neighbouring lines
+                        y0, y1 = max(y0, oy - 0.88 * size), min(y1, oy + 0.12 * size) if y1 > oy else oy + 0.12 * size
                     if x1 <= x0 or y1 <= y0:
                         # zero-width glyph boxes (some fonts) still need a box
                         size = span.get("size", 10.0)
@@ -212,7 +218,7 @@ def _pdf_text_lines(page) -> list[TextLine]:
 
 
 def _load_pdf(data: bytes, name: str, limits: Limits) -> Document:
-    import fitz  # PyMuPDF
+    import pymupdf as fitz
 
     fitz.TOOLS.mupdf_display_errors(False)
     fitz.TOOLS.mupdf_display_warnings(False)
@@ -260,7 +266,7 @@ def _load_pdf(data: bytes, name: str, limits: Limits) -> Document:
 
 
 def render_pdf_page(doc, index: int, dpi: int) -> np.ndarray:
-    import fitz
+    import pymupdf as fitz
 
     page = doc.load_page(index)
     pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csRGB, alpha=False)

@@ -28,7 +28,7 @@ def _mentions(value: str, name: str) -> bool:
 
 
 def redact_pdf(doc: Document, result: ProposeResult, name: str) -> bytes:
-    import fitz
+    import pymupdf as fitz
 
     pdf = fitz.open(stream=doc.data, filetype="pdf")
     try:
@@ -56,9 +56,9 @@ def _clean_document(pdf, name: str) -> None:
     """Remove every trace of the name outside the page content: metadata, XMP, annotations,
     form fields, embedded files, outline titles."""
     meta = pdf.metadata or {}
-    keep = {k: v for k, v in meta.items()
-            if k in ("format", "encryption") or (v and not _mentions(str(v), name))}
-    pdf.set_metadata({k: v for k, v in keep.items() if k not in ("format", "encryption")})
+    # every key is written: set_metadata leaves keys it is not given unchanged
+    pdf.set_metadata({k: ("" if (v and _mentions(str(v), name)) else (v or ""))
+                      for k, v in meta.items() if k not in ("format", "encryption")})
     try:
         pdf.del_xml_metadata()
     except Exception:  # noqa: BLE001 - old PyMuPDF without XMP support
