@@ -58,7 +58,7 @@ def _continuations(lines: list[TextLine]) -> list[tuple[int, int]]:
                     right = b
                 continue
             vgap = lb.box[1] - la.box[3]
-            if -0.3 * ha <= vgap < 1.3 * ha:
+            if -0.3 * ha <= vgap < 2.0 * ha:
                 x_overlap = min(la.box[2], lb.box[2]) - max(la.box[0], lb.box[0])
                 if x_overlap > 0.5 * ha or abs(lb.box[0] - la.box[0]) < 3 * ha:
                     if below is None or lb.box[1] < lines[below].box[1] or (
