@@ -1,0 +1,1 @@
+"""masker's HTTP API and web page (``api.app:app``). Kept light: worker processes import it."""
