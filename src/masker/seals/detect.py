@@ -108,7 +108,8 @@ class _Blob:
     ink: np.ndarray       # ink pixels, local
 
 
-def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int):
+def _outline_points(blob: _Blob, img_w: int, img_h: int) -> np.ndarray | None:
+    """Points (blob-local) along the blob's convex outline, without those on the page border."""
     cnts, _ = cv2.findContours(blob.mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not cnts:
         return None
@@ -128,20 +129,68 @@ def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int):
         t = np.linspace(0, 1, n, endpoint=False)[:, None]
         dense.append(p + (q - p) * t)
     dense = np.concatenate(dense).astype(np.float32)
-    # points of the hull on the border were artificial: keep only those near real contour points
+    # hull edges bridging a cut-off part are artificial: keep points near real contour points
     if (~keep).any() and len(dense) > 0:
         d = cv2.distanceTransform((1 - _points_mask(pts, blob.mask.shape)).astype(np.uint8), cv2.DIST_L2, 3)
         xi = np.clip(np.rint(dense[:, 0]).astype(int), 0, blob.mask.shape[1] - 1)
         yi = np.clip(np.rint(dense[:, 1]).astype(int), 0, blob.mask.shape[0] - 1)
         dense = dense[d[yi, xi] < 3]
-    if len(dense) < 10:
+    return dense if len(dense) >= 10 else None
+
+
+def _valid_fit(e) -> bool:
+    (ex, ey), (d1, d2), ang = e
+    return all(map(math.isfinite, (ex, ey, d1, d2, ang))) and d1 > 2 and d2 > 2
+
+
+def _rho(pts: np.ndarray, e) -> np.ndarray:
+    (ex, ey), (d1, d2), ang = e
+    ca, sa = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+    dx, dy = pts[:, 0] - ex, pts[:, 1] - ey
+    u, v = dx * ca + dy * sa, -dx * sa + dy * ca
+    return np.sqrt((u / (d1 / 2)) ** 2 + (v / (d2 / 2)) ** 2)
+
+
+def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = False):
+    """Ellipse of the blob's outer edge (blob-local centre, semi-axes, angle), or None.
+
+    ``robust``: a RANSAC fit that ignores straight cut edges (a stamp running off a sheet that was
+    photographed on a larger background) and bumps from ink next to the stamp."""
+    dense = _outline_points(blob, img_w, img_h)
+    if dense is None:
         return None
-    try:
-        (ex, ey), (d1, d2), ang = cv2.fitEllipseDirect(dense)
-    except cv2.error:
+    e = None
+    if not robust:
+        try:
+            e = cv2.fitEllipseDirect(dense)
+        except cv2.error:
+            return None
+    else:
+        rng = np.random.default_rng(0)
+        best_n, n = 0, len(dense)
+        size = max(blob.w, blob.h)
+        for _ in range(80):
+            idx = rng.choice(n, 5, replace=False)
+            try:
+                cand = cv2.fitEllipse(dense[idx])
+            except cv2.error:
+                continue
+            if not _valid_fit(cand) or max(cand[1]) > 2.5 * size or min(cand[1]) < 0.4 * max(cand[1]):
+                continue
+            inl = int((np.abs(_rho(dense, cand) - 1) < 0.035).sum())
+            if inl > best_n:
+                best_n, e = inl, cand
+        if e is None or best_n < 0.4 * n:
+            return None
+        inl = dense[np.abs(_rho(dense, e) - 1) < 0.05]
+        if len(inl) >= 6:
+            try:
+                e = cv2.fitEllipseDirect(inl)
+            except cv2.error:
+                pass
+    if e is None or not _valid_fit(e):
         return None
-    if not all(map(math.isfinite, (ex, ey, d1, d2, ang))) or d1 <= 0 or d2 <= 0:
-        return None
+    (ex, ey), (d1, d2), ang = e
     # the blob was dilated by k: the ring's outer edge lies ~k inside the contour
     a, b = max(2.0, d1 / 2 - k * 0.8), max(2.0, d2 / 2 - k * 0.8)
     return ex, ey, a, b, ang
@@ -195,9 +244,25 @@ def _square_features(ink: np.ndarray) -> dict | None:
     t = max(2, int(min(h, w) * 0.12))
     sides = [ink[:t, :].any(axis=0), ink[-t:, :].any(axis=0), ink[:, :t].any(axis=1), ink[:, -t:].any(axis=1)]
     cov = [float(s.mean()) for s in sides]
-    inner = ink[t:-t, t:-t]
+    # the frame's own thickness: rows/columns from each edge that are mostly ink
+    def run(prof: np.ndarray) -> int:
+        """Index just past the frame: skip the blank margin, then the rows that are mostly ink."""
+        lim = len(prof) // 3
+        i = 0
+        while i < lim and prof[i] < 0.5:
+            i += 1
+        if i >= lim:
+            return 0
+        while i < lim and prof[i] >= 0.5:
+            i += 1
+        return i
+    rows, cols = ink.mean(axis=1), ink.mean(axis=0)
+    th = [run(rows), run(rows[::-1]), run(cols), run(cols[::-1])]
+    m = max(2, max(th) + 2)
+    inner = ink[m:h - m, m:w - m]
     fill_in = float(inner.mean()) if inner.size else 0.0
-    return {"sides": cov, "frame": float(np.mean(cov)), "frame_min": float(min(cov)), "fill_in": fill_in}
+    return {"sides": cov, "frame": float(np.mean(cov)), "frame_min": float(min(cov)), "fill_in": fill_in,
+            "frame_px": m, "inner": inner}
 
 
 def _remove_rules(ink: np.ndarray, length: int) -> np.ndarray:
@@ -238,12 +303,20 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
     rule_len = max(12, int(short * 0.12))
     cands: list[SealCandidate] = []
-    # several ink levels: pale stamps only show at the lowest; a bright stamp over darker red
-    # print (invoice tables, red titles) separates from it at a higher one
-    levels = [t_lo] + [t for t in (0.2, 0.4) if t > t_lo * 1.5]
-    for li, t in enumerate(levels):
-        ink = ink_lo if li == 0 else (red > t).astype(np.uint8)
-        ink = _remove_rules(ink, rule_len)
+    # passes: the raw ink; the ink without long straight rules (a stamp over a table); higher
+    # ink levels (a bright stamp over darker red print: invoice tables, red titles). Pale stamps
+    # only show in the first. A blob already explained by a found seal is not looked at again.
+    passes = [(t_lo, False), (t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]
+    cache: dict[float, np.ndarray] = {}
+    for t, no_rules in passes:
+        if t not in cache:
+            cache[t] = ink_lo if t == t_lo else (red > t).astype(np.uint8)
+        ink = cache[t]
+        if no_rules:
+            stripped = _remove_rules(ink, rule_len)
+            if int(stripped.sum()) == int(ink.sum()):
+                continue  # no rules here: same as the raw pass
+            ink = stripped
         blob_mask = cv2.dilate(ink, kernel)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(blob_mask, connectivity=8)
         for i in range(1, n):
@@ -264,6 +337,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
             cand = _classify(blob, ink, k, w, h, min_d, max_d, s)
             if cand is not None:
                 cand.features["level"] = round(t, 3)
+                cand.features["no_rules"] = no_rules
                 cands.append(cand)
     cands = _suppress(cands)
     cands.sort(key=lambda c: -c.score)
@@ -279,10 +353,12 @@ def _inside(a: Box, b: Box) -> float:
 
 
 def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: float, max_d: float,
-              s: float) -> SealCandidate | None:
+              s: float, debug_sq: dict | None = None) -> SealCandidate | None:
     best: SealCandidate | None = None
-    fit = _fit_ellipse(blob, k, w, h)
-    if fit is not None:
+    for robust in (False, True):
+        fit = _fit_ellipse(blob, k, w, h, robust=robust)
+        if fit is None:
+            continue
         ex, ey, a, b = fit[0] + blob.x, fit[1] + blob.y, fit[2], fit[3]
         ang = fit[4]
         lo_ax, hi_ax = min(a, b), max(a, b)
@@ -291,20 +367,27 @@ def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: flo
             if f is not None:
                 score = _ellipse_score(f)
                 if score > 0:
-                    shape = "round" if lo_ax >= 0.86 * hi_ax else "oval"
+                    shape = "round" if lo_ax >= 0.8 * hi_ax else "oval"
+                    f["robust"] = robust
                     best = _make(shape, ex, ey, a, b, ang, f, score, blob, ink_g, s, w, h)
+                    break
+        if max(blob.w, blob.h) < 2.5 * min_d:
+            break  # small blobs: not worth a robust fit
     # square (axis-aligned frame; personal and some unit seals)
-    sq = _square_features(blob.ink)
-    if sq is not None and 0.7 <= blob.w / max(1, blob.h) <= 1.43 and min_d <= max(blob.w, blob.h) <= max_d:
-        t = max(2, int(min(blob.w, blob.h) * 0.12))
-        ok = sq["frame_min"] >= 0.75 and sq["frame"] >= 0.85 and 0.15 <= sq["fill_in"] <= 0.7
-        # a table's inner rules run from frame to frame; a seal's characters do not
-        if ok and not _long_lines(blob.ink[t:-t, t:-t], 0.97):
-            score = min(1.0, 0.5 + 0.5 * sq["frame"]) * (0.9 if sq["fill_in"] < 0.2 else 1.0)
-            if best is None or score > best.score:
-                cx, cy = blob.x + blob.w / 2, blob.y + blob.h / 2
-                best = _make("square", cx, cy, blob.w / 2 - k * 0.8, blob.h / 2 - k * 0.8, 0.0, sq, score,
-                             blob, ink_g, s, w, h)
+    if 0.7 <= blob.w / max(1, blob.h) <= 1.43 and min_d <= max(blob.w, blob.h) <= max_d:
+        sq = _square_features(blob.ink)
+        if sq is not None:
+            inner = sq.pop("inner")
+            ok = sq["frame_min"] >= 0.75 and sq["frame"] >= 0.85 and 0.15 <= sq["fill_in"] <= 0.7
+            # a table's inner rules run from frame to frame; a seal's characters do not
+            if ok and not (sq["fill_in"] < 0.3 and _long_lines(inner, 0.97)):
+                score = min(1.0, 0.5 + 0.5 * sq["frame"]) * (0.9 if sq["fill_in"] < 0.2 else 1.0)
+                if best is None or score > best.score:
+                    cx, cy = blob.x + blob.w / 2, blob.y + blob.h / 2
+                    best = _make("square", cx, cy, blob.w / 2 - k * 0.8, blob.h / 2 - k * 0.8, 0.0, sq, score,
+                                 blob, ink_g, s, w, h)
+            elif debug_sq is not None:
+                debug_sq.update(sq)
     return best
 
 
@@ -312,6 +395,8 @@ def _ellipse_score(f: dict) -> float:
     """0 when the features are not a seal's, else a confidence in (0, 1]."""
     if f["ring"] < 0.55 or f["ring_dev"] > 0.07:
         return 0.0
+    if f["ring"] < 0.75 and f["ring_dev"] > 0.03:
+        return 0.0  # a broken ring must at least be a precise one (faces, hair, flowers are not)
     if not (0.03 <= f["fill_in"] <= 0.55):
         return 0.0
     if f["band_out"] < 0.12:
@@ -334,6 +419,8 @@ def _make(shape, cx, cy, a, b, ang, feats, score, blob: _Blob, ink_g, s, w, h) -
         hx = math.sqrt((a * ca) ** 2 + (b * sa) ** 2)
         hy = math.sqrt((a * sa) ** 2 + (b * ca) ** 2)
         x0, y0, x1, y1 = cx - hx, cy - hy, cx + hx, cy + hy
+    # clip the outline to the ink actually there (a stamp cut by the sheet's edge), then add the
+    # ink near it (bleed beyond the fitted ring)
     ys, xs = np.nonzero(blob.ink)
     if len(xs):
         xs = xs + blob.x
@@ -341,8 +428,12 @@ def _make(shape, cx, cy, a, b, ang, feats, score, blob: _Blob, ink_g, s, w, h) -
         r = max(a, b)
         near = (xs >= x0 - 0.12 * r) & (xs <= x1 + 0.12 * r) & (ys >= y0 - 0.12 * r) & (ys <= y1 + 0.12 * r)
         if near.any():
-            x0, y0 = min(x0, float(xs[near].min())), min(y0, float(ys[near].min()))
-            x1, y1 = max(x1, float(xs[near].max()) + 1), max(y1, float(ys[near].max()) + 1)
+            ix0, iy0 = float(xs[near].min()), float(ys[near].min())
+            ix1, iy1 = float(xs[near].max()) + 1, float(ys[near].max()) + 1
+            g = 0.06 * r
+            x0, y0 = max(x0, ix0 - g), max(y0, iy0 - g)
+            x1, y1 = min(x1, ix1 + g), min(y1, iy1 + g)
+            x0, y0, x1, y1 = min(x0, ix0), min(y0, iy0), max(x1, ix1), max(y1, iy1)
     m = 1.5 + 0.02 * max(a, b)
     x0, y0, x1, y1 = max(0.0, x0 - m), max(0.0, y0 - m), min(float(w), x1 + m), min(float(h), y1 + m)
     cut = x0 <= 0.5 or y0 <= 0.5 or x1 >= w - 0.5 or y1 >= h - 0.5

@@ -1,0 +1,220 @@
+"""Is this seal the applicant's unit's? A tolerant comparison of read seal text with ``--unit``.
+
+What it tolerates:
+- the reading starting anywhere on the ring (the ring text is matched cyclically);
+- missing or misread characters (ink dropouts, print under the stamp): an edit distance that
+  grows with the name's length (none up to 3 characters, one up to 6, a quarter beyond);
+- the usual forms of a unit name: with or without the province/region in front
+  (新疆维吾尔自治区阿克苏地区水利局 = 阿克苏地区水利局), short province names (新疆, 广西),
+  有限责任公司 = 有限公司, brackets and spaces;
+- a stamp cut by the page edge: the name without its place prefixes may match on its own when
+  what remains is distinctive (盈恒置业有限公司), unless the seal names another place.
+
+What it refuses: numerals and directions are never "misread" into each other (第一 ≠ 第二,
+东城 ≠ 西城), and a generic remainder (水利局, 大学) never matches without its place
+(温宿县水利局 ≠ 阿克苏地区水利局).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_PROVINCES = [
+    ("新疆维吾尔自治区", "新疆"), ("广西壮族自治区", "广西"), ("宁夏回族自治区", "宁夏"),
+    ("内蒙古自治区", "内蒙古"), ("西藏自治区", "西藏"), ("香港特别行政区", "香港"), ("澳门特别行政区", "澳门"),
+    ("北京市", "北京"), ("天津市", "天津"), ("上海市", "上海"), ("重庆市", "重庆"),
+] + [(p + "省", p) for p in (
+    "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
+    "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾")]
+_PROVINCE_SHORT = sorted({s for _, s in _PROVINCES}, key=len, reverse=True)
+
+# generic kinds of unit at the end of a name: what is left without them must be distinctive
+_GENERIC_TAIL = ("股份有限公司", "有限公司", "公司", "委员会", "管理局", "局", "厅", "委", "办公室", "中心",
+                 "医院", "大学", "学院", "中学", "小学", "学校", "研究院", "研究所", "院", "所", "站", "队",
+                 "分行", "支行", "银行", "合作社", "厂", "集团", "协会", "学会", "处", "部", "馆", "社")
+
+# characters that name *which* unit: never accepted as a misreading of one another
+_HARD = set("一二三四五六七八九十百零〇壹贰叁肆伍陆柒捌玖拾0123456789东南西北中上下前后左右甲乙丙丁新老大小")
+
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)")
+
+
+def normalise(text: str) -> str:
+    """Comparable form: NFKC, no spaces/punctuation, upper-case Latin, usual name variants."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = "".join(ch for ch in t if ch.isalnum()).upper()
+    t = t.replace("有限责任公司", "有限公司")
+    for full, short in _PROVINCES:
+        t = t.replace(full, short)
+    return t
+
+
+def strip_province(t: str) -> str:
+    for s in _PROVINCE_SHORT:
+        if t.startswith(s) and len(t) > len(s):
+            return t[len(s):]
+    return t
+
+
+def strip_places(t: str, max_tokens: int = 3) -> tuple[str, list[str]]:
+    """Remove leading place names (province, city, prefecture, county, district)."""
+    places = []
+    t = strip_province_keep(t, places)
+    for _ in range(max_tokens):
+        m = _PLACE.match(t)
+        if not m or len(t) - m.end() < 2:
+            break
+        places.append(m.group(0))
+        t = t[m.end():]
+    return t, places
+
+
+def strip_province_keep(t: str, places: list[str]) -> str:
+    r = strip_province(t)
+    if r != t:
+        places.append(t[: len(t) - len(r)])
+    return r
+
+
+def distinctive_len(core: str) -> int:
+    for g in _GENERIC_TAIL:
+        if core.endswith(g):
+            return len(core) - len(g)
+    return len(core)
+
+
+def allowed_errors(n: int) -> float:
+    if n <= 3:
+        return 0
+    if n <= 6:
+        return 1
+    return n / 4.0
+
+
+def _cost(pc: str, tc: str) -> float:
+    if pc == tc:
+        return 0.0
+    return 3.0 if (pc in _HARD or tc in _HARD) else 1.0
+
+
+def fuzzy_find(pattern: str, text: str) -> tuple[float, int, int, list[bool]]:
+    """Best approximate occurrence of ``pattern`` in ``text`` (semi-global edit distance).
+
+    Returns (distance, start, end, wrong) where ``wrong[i]`` says pattern character ``i`` was
+    not read as itself. Numerals/directions cost 3 to substitute, drop or add, so they are never
+    taken for one another."""
+    n, m = len(pattern), len(text)
+    if n == 0:
+        return 0.0, 0, 0, []
+    if m == 0:
+        return float(n), 0, 0, [True] * n
+    D = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        gap_p = 3.0 if pattern[i - 1] in _HARD else 1.0
+        D[i][0] = D[i - 1][0] + gap_p
+        row, up = D[i], D[i - 1]
+        pc = pattern[i - 1]
+        for j in range(1, m + 1):
+            tc = text[j - 1]
+            gap_t = 3.0 if tc in _HARD else 1.0
+            row[j] = min(up[j - 1] + _cost(pc, tc), up[j] + gap_p, row[j - 1] + gap_t)
+    j = min(range(m + 1), key=lambda k: D[n][k])
+    dist, end = D[n][j], j
+    wrong = [False] * n
+    i = n
+    while i > 0 and j > 0:
+        pc, tc = pattern[i - 1], text[j - 1]
+        gap_p = 3.0 if pc in _HARD else 1.0
+        if D[i][j] == D[i - 1][j - 1] + _cost(pc, tc):
+            wrong[i - 1] = pc != tc
+            i, j = i - 1, j - 1
+        elif D[i][j] == D[i - 1][j] + gap_p:
+            wrong[i - 1] = True
+            i -= 1
+        else:
+            j -= 1
+    for k in range(i):
+        wrong[k] = True
+    return dist, j, end, wrong
+
+
+@dataclass
+class UnitMatch:
+    matched: bool
+    #: 1 - errors / length of the form that matched best (0..1)
+    similarity: float
+    form: str = ""
+    found: str = ""
+    detail: str = ""
+
+
+def _texts(ring_text: str, inner_texts: list[str] | None) -> list[str]:
+    ring = normalise(ring_text)
+    out = [ring + ring] if ring else []   # cyclic: the reading may start anywhere on the ring
+    inner = [normalise(t) for t in (inner_texts or []) if normalise(t)]
+    out += inner
+    if ring and inner:
+        out.append(ring + "".join(inner))
+    return out
+
+
+def _distinctive_span(form: str) -> tuple[int, int]:
+    """Where the part of the name that says *which* unit lies: without places and generic tail."""
+    deep, _ = strip_places(form)
+    start = len(form) - len(deep)
+    return start, start + max(1, distinctive_len(deep))
+
+
+def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None) -> UnitMatch:
+    """Does the seal whose ring reads ``ring_text`` (and whose inner lines read
+    ``inner_texts``) belong to ``unit``?"""
+    u = normalise(unit)
+    texts = _texts(ring_text, inner_texts)
+    if not u or not texts:
+        return UnitMatch(False, 0.0, detail="nothing to compare")
+    forms: list[tuple[str, str]] = [(u, "full")]
+    core = strip_province(u)
+    if core != u and len(core) >= 4:
+        forms.append((core, "without province"))
+    deep, places = strip_places(u)
+    if deep not in (u, core) and distinctive_len(deep) >= 4:
+        forms.append((deep, "without place names"))
+    best = UnitMatch(False, 0.0)
+    for form, label in forms:
+        d0, d1 = _distinctive_span(form)
+        for t in texts:
+            dist, a, b, wrong = fuzzy_find(form, t)
+            sim = max(0.0, 1.0 - dist / len(form))
+            ok = dist <= allowed_errors(len(form))
+            # the distinctive part (水利 of 阿克苏地区水利局) must be read nearly exactly:
+            # siblings differ exactly there
+            n_d = d1 - d0
+            bad_d = sum(wrong[d0:d1])
+            if bad_d > (0 if n_d <= 3 else 1 if n_d <= 6 else n_d / 4.0):
+                ok = False
+            if ok and label != "full":
+                ok = not _other_place(t, a, u)
+            cand = UnitMatch(ok, sim, form=label, found=t[a:b],
+                             detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})")
+            if (cand.matched, cand.similarity) > (best.matched, best.similarity):
+                best = cand
+    return best
+
+
+def _other_place(text: str, start: int, unit_norm: str) -> bool:
+    """Does the seal name a place right before the match that is not in the unit's name?"""
+    before = text[max(0, start - 8):start]
+    # the place name ending right before the match
+    m = re.search(r"([\u4e00-\u9fff]{2,5}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))$", before)
+    if m:
+        place = m.group(1)
+        # compare on the place's own name (e.g. 广州 of 广州市), tolerating a partly read one
+        stem = re.sub(r"(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)$", "", place)
+        stem = stem[-2:]
+        if len(stem) >= 2 and stem not in unit_norm:
+            return True
+    for p in _PROVINCE_SHORT:
+        if p in before and p not in unit_norm:
+            return True
+    return False

@@ -1,0 +1,379 @@
+"""Read a seal: unwrap the ring text into a straight strip and give it to the OCR recogniser.
+
+Round and oval seals are unwrapped along the fitted outer ring itself (equal arc length per
+column, equal distance inward per row), so an oval's glyphs are not stretched the way a plain
+``warpPolar`` of an oval would stretch them. The strip starts in the widest gap of the ring text
+(usually at the bottom, where real seals leave it) and runs a little past a full turn, so a name
+whose ends meet near the seam is still read whole. Glyph tops point outward, so the outer edge is
+the top row and columns run clockwise, the way the name reads.
+
+The horizontal lines inside (专用章, a tax number) are read from the seal turned upright (the
+ring text's middle at the top). Square seals are read column by column, right to left.
+
+One ``engine.recognize`` call per seal with all its strips; two renderings of the ring (the scan
+itself, and red ink alone so black print under the stamp drops out) are read and the one the
+recogniser is surer of wins.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from .color import paper_normalised
+from .detect import SealCandidate
+
+STRIP_H = 48  # the recogniser's input height
+
+
+@dataclass
+class SealReading:
+    #: everything read: ring text, then the horizontal lines, space separated
+    text: str
+    ring_text: str = ""
+    inner_texts: list[str] = field(default_factory=list)
+    #: recogniser confidence of the ring text (0..1)
+    score: float = 0.0
+    #: the variant that won ("scan" or "red")
+    variant: str = ""
+    #: rotation of the seal (degrees, clockwise) found from the ring text's gap
+    rotation: float = 0.0
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _ink_weights(img: np.ndarray):
+    """Paper-normalised channels and a 0..1 weight of "this pixel is stamp ink, not print":
+    colourful (R well above min(G, B)), bright in red, and not brown/orange."""
+    n = paper_normalised(img)
+    b, g, r = n[..., 0], n[..., 1], n[..., 2]
+    # colour is coarse in JPEGs (chroma subsampling): judge it smoothed, apply it to sharp darkness
+    chroma = cv2.GaussianBlur(r - np.minimum(g, b), (0, 0), 1.5)
+    w = np.clip((chroma - 0.02) / 0.06, 0.0, 1.0) * np.clip((r - 0.3) / 0.25, 0.0, 1.0)
+    brown = cv2.GaussianBlur(g - b, (0, 0), 1.5) > 0.33 * chroma + 0.01
+    w = np.where(brown, 0.0, w)
+    return b, g, r, w
+
+
+def _to_bgr(dark: np.ndarray) -> np.ndarray:
+    """Ink darkness 0..1 as a black-on-white BGR image, contrast-stretched so pale ink reads."""
+    hi = float(np.percentile(dark[dark > 0.05], 97)) if (dark > 0.05).sum() > 30 else 1.0
+    dark = np.clip(dark / max(hi, 0.12), 0.0, 1.0)
+    gray = np.clip(255.0 * (1.0 - dark), 0, 255).astype(np.uint8)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+
+
+def clean_image(img: np.ndarray) -> np.ndarray:
+    """BGR image with black/grey/brown print removed and red ink kept at full resolution.
+
+    Red ink is bright in the red channel and dark in green; black print is dark in all three.
+    Darkness is taken from the green/blue channels (sharp even in JPEGs, whose colour is coarse)
+    and kept only where the colour says the pixel is stamp ink rather than print."""
+    b, g, r, w = _ink_weights(img)
+    return _to_bgr((1.0 - np.minimum(g, b)) * w)
+
+
+def red_ink_image(img: np.ndarray) -> np.ndarray:
+    """BGR image of red ink only (from the colour difference R - max(G, B))."""
+    b, g, r, w = _ink_weights(img)
+    return _to_bgr(np.clip(r - np.maximum(g, b), 0, 1) * (w > 0))
+
+
+def _ellipse_geometry(cand: SealCandidate, n_t: int = 2048):
+    """Points along the outer ring (parameter t), cumulative arc length and outward normals."""
+    cx, cy = cand.center
+    a, b = cand.axes
+    ang = math.radians(cand.angle)
+    t = np.linspace(0, 2 * math.pi, n_t, endpoint=False)
+    ca, sa = math.cos(ang), math.sin(ang)
+    ex, ey = a * np.cos(t), b * np.sin(t)
+    px, py = cx + ex * ca - ey * sa, cy + ex * sa + ey * ca
+    # outward normal of an ellipse: gradient of (x/a)^2 + (y/b)^2
+    nx, ny = np.cos(t) / a, np.sin(t) / b
+    nrm = np.hypot(nx, ny)
+    nx, ny = nx / nrm, ny / nrm
+    gx, gy = nx * ca - ny * sa, nx * sa + ny * ca
+    seg = np.hypot(np.diff(np.r_[px, px[0]]), np.diff(np.r_[py, py[0]]))
+    s = np.r_[0.0, np.cumsum(seg)[:-1]]
+    return t, px, py, gx, gy, s, float(seg.sum())
+
+
+def _band(cand: SealCandidate) -> tuple[float, float]:
+    """Distances inward from the outer ring (source px) of the ring-text band."""
+    m = min(cand.axes)
+    if cand.shape == "oval":
+        return 0.06 * m, 0.46 * m
+    return 0.05 * m, 0.5 * m
+
+
+def _angular_profile(ink: np.ndarray, cand: SealCandidate, geo, d0: float, d1: float, n_cols: int):
+    """Ink share per column of the ring-text band (sampled on a coarse grid)."""
+    t, px, py, gx, gy, s, L = geo
+    cols = np.linspace(0, L, n_cols, endpoint=False)
+    j = np.searchsorted(s, cols).clip(0, len(s) - 1)
+    ds = np.linspace(d0 + (d1 - d0) * 0.15, d1 - (d1 - d0) * 0.1, 8)
+    xs = px[j][None, :] - ds[:, None] * gx[j][None, :]
+    ys = py[j][None, :] - ds[:, None] * gy[j][None, :]
+    h, w = ink.shape
+    xi, yi = np.rint(xs).astype(int), np.rint(ys).astype(int)
+    ok = (xi >= 0) & (yi >= 0) & (xi < w) & (yi < h)
+    v = np.zeros(xs.shape, np.float32)
+    v[ok] = ink[yi[ok], xi[ok]]
+    return v.mean(axis=0), ok.mean(axis=0)
+
+
+def _seam(ink: np.ndarray, cand: SealCandidate, geo, d0, d1) -> tuple[float, float, float]:
+    """Arc length where the strip starts (middle of the widest gap in the ring text), the arc
+    length of the text's middle, and the gap's share of the circumference."""
+    n = 360
+    prof, inside = _angular_profile(ink, cand, geo, d0, d1, n)
+    prof = np.where(inside > 0.5, prof, 0.0)  # off the page reads as a gap
+    k = np.ones(5) / 5
+    sm = np.convolve(np.r_[prof[-2:], prof, prof[:2]], k, mode="same")[2:-2]
+    thr = max(0.02, 0.15 * float(np.percentile(sm, 90)))
+    empty = sm <= thr
+    L = geo[6]
+    if empty.all() or not empty.any():
+        # no gap found: start at the bottom of the seal's frame (90° = down in image coords)
+        j = int(np.argmin(np.abs(np.angle(np.exp(1j * (geo[0] - math.pi / 2))))))
+        s0 = geo[5][j]
+        return s0, (s0 + L / 2) % L, 0.0
+    # longest circular run of empty columns
+    e2 = np.r_[empty, empty]
+    best_len, best_start, run = 0, 0, 0
+    for i, v in enumerate(e2):
+        run = run + 1 if v else 0
+        if run > best_len and run <= n:
+            best_len, best_start = run, i - run + 1
+    mid = (best_start + best_len / 2) % n
+    s0 = mid / n * L
+    return s0, (s0 + L / 2) % L, best_len / n
+
+
+def unwrap_ring(img: np.ndarray, cand: SealCandidate, s_start: float, d0: float, d1: float,
+                extra: float = 0.08, strip_h: int = STRIP_H) -> np.ndarray:
+    """The ring band as a straight strip: columns clockwise from ``s_start`` (arc length on the
+    outer ring) for a full turn plus ``extra`` (negative: less than a turn), rows from the ring
+    inward."""
+    geo = _ellipse_geometry(cand)
+    t, px, py, gx, gy, s, L = geo
+    px_per = (d1 - d0) / strip_h  # source px per strip px, radially
+    # columns: equal arc length on the text's middle line, at the same pixel size
+    mid = (d0 + d1) / 2
+    r_ratio = max(0.2, 1 - mid / max(1.0, min(cand.axes)))
+    n_cols = int(L * (1 + extra) * r_ratio / px_per)
+    cols = (s_start + np.arange(n_cols) * px_per / r_ratio) % L
+    j = np.searchsorted(s, cols).clip(0, len(s) - 1)
+    ds = d0 + (np.arange(strip_h) + 0.5) * px_per
+    mapx = (px[j][None, :] - ds[:, None] * gx[j][None, :]).astype(np.float32)
+    mapy = (py[j][None, :] - ds[:, None] * gy[j][None, :]).astype(np.float32)
+    return cv2.remap(img, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                     borderValue=(255, 255, 255))
+
+
+def upright_crop(img: np.ndarray, cand: SealCandidate, rotation_deg: float, out: int = 256) -> np.ndarray:
+    """The seal turned upright (ring text's middle at the top), ``out`` px across its long axis."""
+    cx, cy = cand.center
+    R = max(cand.axes)
+    sc = out / (2.0 * R * 1.02)
+    M = cv2.getRotationMatrix2D((cx, cy), rotation_deg, sc)
+    M[0, 2] += out / 2 - cx
+    M[1, 2] += out / 2 - cy
+    return cv2.warpAffine(img, M, (out, out), flags=cv2.INTER_AREA if sc < 1 else cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+
+
+def _inner_crops(up: np.ndarray, cand: SealCandidate) -> list[np.ndarray]:
+    """Horizontal lines inside an upright seal crop (``up`` as from ``upright_crop``)."""
+    S = up.shape[0]
+    c = S / 2
+    R = S / 2 / 1.02
+    a, b = cand.axes
+    ra, rb = max(a, b), min(a, b)
+    k = rb / ra  # oval: the short axis (vertical when upright)
+    boxes = []
+    if cand.shape == "oval":
+        boxes.append((c - 0.74 * R, c - 0.2 * R * k, c + 0.74 * R, c + 0.22 * R * k))   # middle line
+        boxes.append((c - 0.55 * R, c + 0.22 * R * k, c + 0.55 * R, c + 0.72 * R * k))  # bottom line
+    else:
+        boxes.append((c - 0.6 * R, c + 0.28 * R, c + 0.6 * R, c + 0.72 * R))  # below the star
+    crops = []
+    for x0, y0, x1, y1 in boxes:
+        crop = up[int(max(0, y0)):int(min(S, y1)), int(max(0, x0)):int(min(S, x1))]
+        if crop.size:
+            crops.append(_fit_height(crop))
+    return crops
+
+
+def _fit_height(crop: np.ndarray, h: int = STRIP_H) -> np.ndarray:
+    if crop.shape[0] == h:
+        return crop
+    f = h / crop.shape[0]
+    return cv2.resize(crop, (max(1, int(round(crop.shape[1] * f))), h),
+                      interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+
+
+def _square_strip(img: np.ndarray, cand: SealCandidate, red: bool) -> np.ndarray:
+    """A square seal's characters (columns right to left, top to bottom) laid out in one row."""
+    x0, y0, x1, y1 = (int(round(v)) for v in cand.box)
+    crop = img[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0:
+        return np.full((STRIP_H, STRIP_H, 3), 255, np.uint8)
+    inkimg = crop if red else red_ink_image(crop)
+    gray = cv2.cvtColor(inkimg, cv2.COLOR_BGR2GRAY)
+    ink = gray < 160
+    h, w = ink.shape
+    # inside the frame
+    fr = int(round(min(h, w) * 0.1))
+    rows, cols = ink.mean(axis=1), ink.mean(axis=0)
+    def edge(p):
+        i = 0
+        lim = len(p) // 4
+        while i < lim and p[i] < 0.5:
+            i += 1
+        while i < lim and p[i] >= 0.5:
+            i += 1
+        return i
+    t, b_, l, r = edge(rows), edge(rows[::-1]), edge(cols), edge(cols[::-1])
+    t, b_, l, r = max(t, fr // 2), max(b_, fr // 2), max(l, fr // 2), max(r, fr // 2)
+    src = crop if not red else inkimg
+    inner = src[t:h - b_, l:w - r]
+    iink = ink[t:h - b_, l:w - r]
+    if inner.size == 0:
+        return _fit_height(crop)
+    ih, iw = iink.shape
+    # number of columns/rows: from valleys of the projections, else a 2x2 grid
+    def splits(prof, n_max=3):
+        best = 2
+        for n in (2, 3):
+            if n > n_max:
+                continue
+            cuts = [int(len(prof) * k / n) for k in range(1, n)]
+            if all(prof[max(0, c - 2):c + 3].min() < 0.25 * prof.max() for c in cuts):
+                best = n
+        return best
+    nc = splits(iink.mean(axis=0))
+    nr = splits(iink.mean(axis=1))
+    cells = []
+    for ci in range(nc - 1, -1, -1):  # right to left
+        for ri in range(nr):
+            cell = inner[ri * ih // nr:(ri + 1) * ih // nr, ci * iw // nc:(ci + 1) * iw // nc]
+            cells.append(_fit_height(cell))
+    pad = np.full((STRIP_H, 4, 3), 255, np.uint8)
+    parts = []
+    for c in cells:
+        parts += [c, pad]
+    return np.concatenate([pad] + parts, axis=1)
+
+
+def _axis_point(c: SealCandidate, geo, bottom: bool) -> float:
+    """Arc length of the lowest (or highest) end of the seal's short axis."""
+    t, px, py = geo[0], geo[1], geo[2]
+    a, b = c.axes
+    ts = (0.0, math.pi) if a < b else (math.pi / 2, 3 * math.pi / 2)
+    js = [int(np.argmin(np.abs(np.angle(np.exp(1j * (t - tt)))))) for tt in ts]
+    j = max(js, key=lambda jj: py[jj]) if bottom else min(js, key=lambda jj: py[jj])
+    return float(geo[5][j])
+
+
+def _dark_print_share(img: np.ndarray, c: SealCandidate) -> float:
+    """How much black/grey print lies inside the seal (decides which rendering is read first)."""
+    x0, y0, x1, y1 = (int(round(v)) for v in c.box)
+    sub = img[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if sub.size == 0:
+        return 0.0
+    n = sub.astype(np.float32) / 255.0
+    dark = (n.max(axis=2) < 0.45)
+    return float(dark.mean())
+
+
+def default_good_enough(text: str, score: float) -> bool:
+    return score >= 0.93 and len(text.strip()) >= 4
+
+
+def read_seal(img: np.ndarray, cand: SealCandidate, engine, variants: Sequence[str] | None = None,
+              inner: bool = True, good_enough=default_good_enough) -> SealReading:
+    """Read the seal ``cand`` on the BGR page ``img`` with ``engine.recognize``.
+
+    The ring is read from each rendering in ``variants`` in turn ("scan": the image as is;
+    "clean": black print removed; "red": red ink only) until ``good_enough(text, score)``; by
+    default the scan first, or the clean rendering first when print runs under the stamp."""
+    if engine is None:
+        return SealReading(text="", score=0.0)
+    # work on a crop around the seal, at a resolution where the ring radius is ~110 px
+    R = max(cand.axes)
+    cx, cy = cand.center
+    pad = 0.15 * R + 4
+    H, W = img.shape[:2]
+    x0, y0 = int(max(0, cx - R - pad)), int(max(0, cy - R - pad))
+    x1, y1 = int(min(W, cx + R + pad)), int(min(H, cy + R + pad))
+    crop = np.ascontiguousarray(img[y0:y1, x0:x1])
+    f = float(np.clip(110.0 / max(1.0, R), 0.35, 3.0))
+    if abs(f - 1) > 0.15:
+        crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+    else:
+        f = 1.0
+    c = SealCandidate(shape=cand.shape, center=((cx - x0) * f, (cy - y0) * f),
+                      axes=(cand.axes[0] * f, cand.axes[1] * f), angle=cand.angle,
+                      box=tuple(v * f for v in (cand.box[0] - x0, cand.box[1] - y0, cand.box[2] - x0, cand.box[3] - y0)),
+                      score=cand.score, cut_by_edge=cand.cut_by_edge)
+    if variants is None:
+        variants = ("clean", "scan") if _dark_print_share(crop, c) > 0.04 else ("scan", "clean")
+    cache: dict[str, np.ndarray] = {}
+
+    def image(v: str) -> np.ndarray:
+        if v not in cache:
+            cache[v] = {"scan": lambda: crop, "clean": lambda: clean_image(crop),
+                        "red": lambda: red_ink_image(crop)}[v]()
+        return cache[v]
+
+    rotation = 0.0
+    ring: list[tuple[str, float, str]] = []
+    if c.shape == "square":
+        for v in variants:
+            (t, sc), = engine.recognize([_square_strip(image(v) if v != "scan" else crop, c, red=(v != "scan"))])
+            ring.append((t, sc, v))
+            if good_enough(t, sc):
+                break
+    else:
+        geo = _ellipse_geometry(c)
+        L = geo[6]
+        d0, d1 = _band(c)
+        if c.shape == "oval":
+            # invoice-style ovals carry horizontal lines that fill the band's lower half: take the
+            # seal as stamped roughly upright, the ring text on top
+            s0 = _axis_point(c, geo, bottom=True)
+            s_mid = _axis_point(c, geo, bottom=False)
+            # the ring text spans the upper arc: read ~250° of it, centred on the top
+            length = 0.70 * L
+            start = s_mid - length / 2
+        else:
+            ink = 1.0 - cv2.cvtColor(image("clean"), cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
+            s0, s_mid, gap = _seam(ink, c, geo, d0, d1)
+            if gap >= 0.08:
+                margin = 0.04 * L
+                start, length = s0 + gap * L / 2 - margin, L * (1 - gap) + 2 * margin
+            else:
+                start, length = s0, L * 1.08
+        j = int(np.searchsorted(geo[5], s_mid % L).clip(0, len(geo[5]) - 1))
+        mid_ang = math.degrees(math.atan2(geo[2][j] - c.center[1], geo[1][j] - c.center[0]))
+        rotation = mid_ang + 90.0
+        for v in variants:
+            strip = unwrap_ring(image(v), c, start % L, d0, d1, extra=length / L - 1.0)
+            (t, sc), = engine.recognize([strip])
+            ring.append((t, sc, v))
+            if good_enough(t, sc):
+                break
+    inner_texts: list[str] = []
+    if inner and c.shape != "square":
+        up = upright_crop(crop, c, rotation)
+        crops = _inner_crops(up, c)
+        if crops:
+            inner_texts = [t.strip() for t, sc in engine.recognize(crops) if t.strip() and sc > 0.6]
+    best = max(ring, key=lambda z: (z[1] * min(1.0, len(z[0].strip()) / 4.0)), default=("", 0.0, ""))
+    text = " ".join([best[0].strip()] + inner_texts).strip()
+    return SealReading(text=text, ring_text=best[0].strip(), inner_texts=inner_texts, score=float(best[1]),
+                       variant=best[2], rotation=rotation % 360.0,
+                       candidates=[(t, float(sc)) for t, sc, _v in ring])
