@@ -46,23 +46,29 @@ class SealReading:
 
 def _ink_weights(img: np.ndarray):
     """Paper-normalised channels and a 0..1 weight of "this pixel is stamp ink, not print":
-    colourful (R well above min(G, B)), bright in red, and not brown/orange."""
+    colourful (R well above min(G, B), relative to this stamp's own colourfulness, so pale
+    stamps count), bright in red, and not brown/orange."""
     n = paper_normalised(img)
     b, g, r = n[..., 0], n[..., 1], n[..., 2]
     # colour is coarse in JPEGs (chroma subsampling): judge it smoothed, apply it to sharp darkness
     chroma = cv2.GaussianBlur(r - np.minimum(g, b), (0, 0), 1.5)
-    w = np.clip((chroma - 0.02) / 0.06, 0.0, 1.0) * np.clip((r - 0.3) / 0.25, 0.0, 1.0)
+    vals = chroma[chroma > 0.03]
+    ci = float(np.percentile(vals, 80)) if vals.size > 50 else 0.3
+    lo, hi = min(0.02, 0.2 * ci), min(0.08, 0.5 * ci)
+    w = np.clip((chroma - lo) / max(hi - lo, 1e-3), 0.0, 1.0) * np.clip((r - 0.3) / 0.25, 0.0, 1.0)
     brown = cv2.GaussianBlur(g - b, (0, 0), 1.5) > 0.33 * chroma + 0.01
     w = np.where(brown, 0.0, w)
     return b, g, r, w
 
 
-def _to_bgr(dark: np.ndarray) -> np.ndarray:
-    """Ink darkness 0..1 as a black-on-white BGR image, contrast-stretched so pale ink reads."""
+def _stretch(dark: np.ndarray) -> np.ndarray:
+    """Ink darkness 0..1, contrast-stretched so pale ink reads, as uint8 (255 = full ink)."""
     hi = float(np.percentile(dark[dark > 0.05], 97)) if (dark > 0.05).sum() > 30 else 1.0
-    dark = np.clip(dark / max(hi, 0.12), 0.0, 1.0)
-    gray = np.clip(255.0 * (1.0 - dark), 0, 255).astype(np.uint8)
-    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    return (np.clip(dark / max(hi, 0.12), 0.0, 1.0) * 255).astype(np.uint8)
+
+
+def _to_bgr(d8: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(255 - d8, cv2.COLOR_GRAY2BGR)
 
 
 def clean_image(img: np.ndarray) -> np.ndarray:
@@ -70,15 +76,21 @@ def clean_image(img: np.ndarray) -> np.ndarray:
 
     Red ink is bright in the red channel and dark in green; black print is dark in all three.
     Darkness is taken from the green/blue channels (sharp even in JPEGs, whose colour is coarse)
-    and kept only where the colour says the pixel is stamp ink rather than print."""
+    and kept only where the colour says the pixel is stamp ink. Where print crossed the stamp,
+    the stamp's strokes are filled in from around (inpainting), so a character under a line of
+    text is not cut in pieces."""
     b, g, r, w = _ink_weights(img)
-    return _to_bgr((1.0 - np.minimum(g, b)) * w)
+    d8 = _stretch((1.0 - np.minimum(g, b)) * w)
+    prt = cv2.dilate((r < 0.55).astype(np.uint8), np.ones((3, 3), np.uint8))
+    if prt.any():
+        d8 = cv2.inpaint(d8, prt, 3, cv2.INPAINT_TELEA)
+    return _to_bgr(d8)
 
 
 def red_ink_image(img: np.ndarray) -> np.ndarray:
     """BGR image of red ink only (from the colour difference R - max(G, B))."""
     b, g, r, w = _ink_weights(img)
-    return _to_bgr(np.clip(r - np.maximum(g, b), 0, 1) * (w > 0))
+    return _to_bgr(_stretch(np.clip(r - np.maximum(g, b), 0, 1) * (w > 0)))
 
 
 def _ellipse_geometry(cand: SealCandidate, n_t: int = 2048):
@@ -293,6 +305,105 @@ def default_good_enough(text: str, score: float) -> bool:
     return score >= 0.93 and len(text.strip()) >= 4
 
 
+class SealReader:
+    """Reads one seal step by step, so a caller can stop as soon as it knows enough: the ring in
+    one rendering, the horizontal lines inside, the ring in another rendering."""
+
+    def __init__(self, img: np.ndarray, cand: SealCandidate, engine):
+        self.engine = engine
+        self.cand = cand
+        # work on a crop around the seal, at a resolution where the ring radius is ~110 px
+        R = max(cand.axes)
+        cx, cy = cand.center
+        pad = 0.15 * R + 4
+        H, W = img.shape[:2]
+        x0, y0 = int(max(0, cx - R - pad)), int(max(0, cy - R - pad))
+        x1, y1 = int(min(W, cx + R + pad)), int(min(H, cy + R + pad))
+        crop = np.ascontiguousarray(img[y0:y1, x0:x1])
+        f = float(np.clip(110.0 / max(1.0, R), 0.35, 3.0))
+        if abs(f - 1) > 0.15:
+            crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+        else:
+            f = 1.0
+        self.crop = crop
+        self.c = SealCandidate(shape=cand.shape, center=((cx - x0) * f, (cy - y0) * f),
+                               axes=(cand.axes[0] * f, cand.axes[1] * f), angle=cand.angle,
+                               box=tuple(v * f for v in (cand.box[0] - x0, cand.box[1] - y0,
+                                                         cand.box[2] - x0, cand.box[3] - y0)),
+                               score=cand.score, cut_by_edge=cand.cut_by_edge)
+        self.order = ("clean", "scan", "red") if _dark_print_share(crop, self.c) > 0.04 else ("scan", "clean", "red")
+        self._img: dict[str, np.ndarray] = {}
+        self._layout = None
+        self.rotation = 0.0
+        self.ring_reads: list[tuple[str, float, str]] = []
+        self.inner_texts: list[str] | None = None
+
+    def image(self, v: str) -> np.ndarray:
+        if v not in self._img:
+            self._img[v] = {"scan": lambda: self.crop, "clean": lambda: clean_image(self.crop),
+                            "red": lambda: red_ink_image(self.crop)}[v]()
+        return self._img[v]
+
+    def _ring_layout(self):
+        """Where the ring strip starts and how long it is (arc lengths), and the rotation."""
+        if self._layout is None:
+            c = self.c
+            geo = _ellipse_geometry(c)
+            L = geo[6]
+            d0, d1 = _band(c)
+            if c.shape == "oval":
+                # invoice-style ovals carry horizontal lines that fill the band's lower half: take
+                # the seal as stamped roughly upright, the ring text on top, over ~250°
+                s_mid = _axis_point(c, geo, bottom=False)
+                length = 0.70 * L
+                start = s_mid - length / 2
+            else:
+                ink = 1.0 - cv2.cvtColor(self.image("clean"), cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
+                s0, s_mid, gap = _seam(ink, c, geo, d0, d1)
+                if gap >= 0.08:
+                    margin = 0.04 * L
+                    start, length = s0 + gap * L / 2 - margin, L * (1 - gap) + 2 * margin
+                else:
+                    start, length = s0, L * 1.08
+            j = int(np.searchsorted(geo[5], s_mid % L).clip(0, len(geo[5]) - 1))
+            mid_ang = math.degrees(math.atan2(geo[2][j] - c.center[1], geo[1][j] - c.center[0]))
+            self.rotation = (mid_ang + 90.0) % 360.0
+            self._layout = (start % L, length, L, d0, d1)
+        return self._layout
+
+    def read_ring(self, variant: str) -> tuple[str, float]:
+        if self.c.shape == "square":
+            strip = _square_strip(self.image(variant) if variant != "scan" else self.crop, self.c,
+                                  red=(variant != "scan"))
+        else:
+            start, length, L, d0, d1 = self._ring_layout()
+            strip = unwrap_ring(self.image(variant), self.c, start, d0, d1, extra=length / L - 1.0)
+        (t, sc), = self.engine.recognize([strip])
+        t = t.strip()
+        self.ring_reads.append((t, float(sc), variant))
+        return t, float(sc)
+
+    def read_inner(self) -> list[str]:
+        if self.inner_texts is None:
+            self.inner_texts = []
+            if self.c.shape != "square":
+                self._ring_layout()
+                up = upright_crop(self.crop, self.c, self.rotation)
+                crops = _inner_crops(up, self.c)
+                if crops:
+                    self.inner_texts = [t.strip() for t, sc in self.engine.recognize(crops)
+                                        if t.strip() and sc > 0.6]
+        return self.inner_texts
+
+    def result(self) -> SealReading:
+        best = max(self.ring_reads, key=lambda z: (z[1] * min(1.0, len(z[0]) / 4.0)), default=("", 0.0, ""))
+        inner = self.inner_texts or []
+        text = " ".join([best[0]] + inner).strip()
+        return SealReading(text=text, ring_text=best[0], inner_texts=list(inner), score=float(best[1]),
+                           variant=best[2], rotation=self.rotation,
+                           candidates=[(t, sc) for t, sc, _v in self.ring_reads])
+
+
 def read_seal(img: np.ndarray, cand: SealCandidate, engine, variants: Sequence[str] | None = None,
               inner: bool = True, good_enough=default_good_enough) -> SealReading:
     """Read the seal ``cand`` on the BGR page ``img`` with ``engine.recognize``.
@@ -302,78 +413,11 @@ def read_seal(img: np.ndarray, cand: SealCandidate, engine, variants: Sequence[s
     default the scan first, or the clean rendering first when print runs under the stamp."""
     if engine is None:
         return SealReading(text="", score=0.0)
-    # work on a crop around the seal, at a resolution where the ring radius is ~110 px
-    R = max(cand.axes)
-    cx, cy = cand.center
-    pad = 0.15 * R + 4
-    H, W = img.shape[:2]
-    x0, y0 = int(max(0, cx - R - pad)), int(max(0, cy - R - pad))
-    x1, y1 = int(min(W, cx + R + pad)), int(min(H, cy + R + pad))
-    crop = np.ascontiguousarray(img[y0:y1, x0:x1])
-    f = float(np.clip(110.0 / max(1.0, R), 0.35, 3.0))
-    if abs(f - 1) > 0.15:
-        crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
-    else:
-        f = 1.0
-    c = SealCandidate(shape=cand.shape, center=((cx - x0) * f, (cy - y0) * f),
-                      axes=(cand.axes[0] * f, cand.axes[1] * f), angle=cand.angle,
-                      box=tuple(v * f for v in (cand.box[0] - x0, cand.box[1] - y0, cand.box[2] - x0, cand.box[3] - y0)),
-                      score=cand.score, cut_by_edge=cand.cut_by_edge)
-    if variants is None:
-        variants = ("clean", "scan") if _dark_print_share(crop, c) > 0.04 else ("scan", "clean")
-    cache: dict[str, np.ndarray] = {}
-
-    def image(v: str) -> np.ndarray:
-        if v not in cache:
-            cache[v] = {"scan": lambda: crop, "clean": lambda: clean_image(crop),
-                        "red": lambda: red_ink_image(crop)}[v]()
-        return cache[v]
-
-    rotation = 0.0
-    ring: list[tuple[str, float, str]] = []
-    if c.shape == "square":
-        for v in variants:
-            (t, sc), = engine.recognize([_square_strip(image(v) if v != "scan" else crop, c, red=(v != "scan"))])
-            ring.append((t, sc, v))
-            if good_enough(t, sc):
-                break
-    else:
-        geo = _ellipse_geometry(c)
-        L = geo[6]
-        d0, d1 = _band(c)
-        if c.shape == "oval":
-            # invoice-style ovals carry horizontal lines that fill the band's lower half: take the
-            # seal as stamped roughly upright, the ring text on top
-            s0 = _axis_point(c, geo, bottom=True)
-            s_mid = _axis_point(c, geo, bottom=False)
-            # the ring text spans the upper arc: read ~250° of it, centred on the top
-            length = 0.70 * L
-            start = s_mid - length / 2
-        else:
-            ink = 1.0 - cv2.cvtColor(image("clean"), cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
-            s0, s_mid, gap = _seam(ink, c, geo, d0, d1)
-            if gap >= 0.08:
-                margin = 0.04 * L
-                start, length = s0 + gap * L / 2 - margin, L * (1 - gap) + 2 * margin
-            else:
-                start, length = s0, L * 1.08
-        j = int(np.searchsorted(geo[5], s_mid % L).clip(0, len(geo[5]) - 1))
-        mid_ang = math.degrees(math.atan2(geo[2][j] - c.center[1], geo[1][j] - c.center[0]))
-        rotation = mid_ang + 90.0
-        for v in variants:
-            strip = unwrap_ring(image(v), c, start % L, d0, d1, extra=length / L - 1.0)
-            (t, sc), = engine.recognize([strip])
-            ring.append((t, sc, v))
-            if good_enough(t, sc):
-                break
-    inner_texts: list[str] = []
-    if inner and c.shape != "square":
-        up = upright_crop(crop, c, rotation)
-        crops = _inner_crops(up, c)
-        if crops:
-            inner_texts = [t.strip() for t, sc in engine.recognize(crops) if t.strip() and sc > 0.6]
-    best = max(ring, key=lambda z: (z[1] * min(1.0, len(z[0].strip()) / 4.0)), default=("", 0.0, ""))
-    text = " ".join([best[0].strip()] + inner_texts).strip()
-    return SealReading(text=text, ring_text=best[0].strip(), inner_texts=inner_texts, score=float(best[1]),
-                       variant=best[2], rotation=rotation % 360.0,
-                       candidates=[(t, float(sc)) for t, sc, _v in ring])
+    r = SealReader(img, cand, engine)
+    for v in (variants or r.order[:2]):
+        t, sc = r.read_ring(v)
+        if good_enough(t, sc):
+            break
+    if inner:
+        r.read_inner()
+    return r.result()

@@ -1,0 +1,145 @@
+"""The applicant's unit's official seal (现单位公章): find every stamp, read it, mask only the
+unit's own; other units' seals stay visible for the reviewers, each listed with what it reads.
+
+Cheap first: stamps are found from colour and shape alone (``masker.seals.detect``, tens of
+milliseconds a page, nothing at all on a page without red ink); only the candidates found are
+read, and reading stops as soon as the owner is clear (``masker.seals.read``):
+1. the ring strip in the rendering that suits the stamp (as scanned, or without the print under it);
+2. if that did not settle it: the horizontal lines inside (专用章, the unit written across);
+3. if still unsure: the ring again in the other rendering.
+"""
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+
+from ..results import Finding, Kept, Mask
+from ..seals.detect import SealCandidate, detect_seals
+from ..seals.match import UnitMatch, match_unit, normalise
+from ..seals.read import SealReader
+from .base import Findings, PageContext, Query
+
+log = logging.getLogger("masker.seal")
+
+REASON_OTHER = "seal of another unit / 其他单位印章"
+REASON_NO_UNIT = "未提供 --unit，未遮盖印章 / no --unit given: seals not masked"
+REASON_UNREADABLE = "印章文字无法识别，请人工核对 / seal text cannot be read: please check by hand"
+REASON_UNSURE = ("印章文字与申报单位部分相符，未遮盖，请人工核对 / seal text partly matches the unit: "
+                 "not masked, please check by hand")
+
+
+class SealFinder:
+    name = "seal"
+
+    def __init__(self, max_seals: int = 8, min_readable_chars: int = 3):
+        self.max_seals = max_seals
+        self.min_readable_chars = min_readable_chars
+
+    # ------------------------------------------------------------------ find
+    def find(self, ctx: PageContext, query: Query) -> Findings:
+        t0 = time.perf_counter()
+        out = Findings()
+        try:
+            img = ctx.image
+        except Exception as e:  # a page that cannot be rasterised has no stamps we can see
+            log.debug("seal: no raster (%s)", e)
+            return out
+        if img is None or img.size == 0:
+            return out
+        cands = detect_seals(img, min_diameter=self._min_diameter(ctx))[: self.max_seals]
+        ctx.facts["seal_candidates"] = len(cands)
+        if not cands:
+            ctx.facts["seal_seconds"] = time.perf_counter() - t0
+            return out
+        unit = (query.unit or "").strip()
+        for cand in cands:
+            box = self._page_box(ctx, cand)
+            reader = SealReader(img, cand, ctx.engine) if ctx.engine is not None else None
+            if not unit:
+                text, score = self._read_plain(reader)
+                out.kept.append(Kept("unchecked_seal", box, text, REASON_NO_UNIT, score))
+                continue
+            m, text, score = self._read_and_match(reader, unit)
+            if m.matched:
+                out.masks.append(Mask(kind="seal", box=box, text=text, score=min(1.0, 0.5 * score + 0.5 * m.similarity),
+                                      reason=f"本单位印章 / seal of the applicant's unit ({m.detail})",
+                                      rule=f"seal.{cand.shape}.{m.form.replace(' ', '_')}"))
+            elif self._readable(text, score):
+                if m.similarity >= 0.5:
+                    out.kept.append(Kept("other_seal", box, text, REASON_UNSURE, score))
+                    out.warnings.append(Finding(
+                        code="SEAL_UNSURE", severity="warning", box=box,
+                        message=(f"印章“{text}”与申报单位“{unit}”部分相符，请人工核对 / seal reading "
+                                 f"“{text}” partly matches the unit “{unit}”: please check")))
+                else:
+                    out.kept.append(Kept("other_seal", box, text, REASON_OTHER, score))
+            else:
+                out.kept.append(Kept("unreadable_seal", box, text, REASON_UNREADABLE, score))
+                out.warnings.append(Finding(
+                    code="SEAL_UNREADABLE", severity="warning", box=box,
+                    message="印章文字无法识别，未遮盖，请人工核对是否为本单位印章 / seal text cannot be read: "
+                            "not masked; please check whether it is the applicant's unit's seal"))
+        if not unit:
+            out.warnings.append(Finding(
+                code="SEAL_UNIT_MISSING", severity="warning",
+                message=f"页面上有 {len(cands)} 枚印章，未提供 --unit，未遮盖 / {len(cands)} seal(s) on the page "
+                        f"but no --unit given: seals not masked"))
+        ctx.facts["seal_seconds"] = time.perf_counter() - t0
+        return out
+
+    # ------------------------------------------------------------------ parts
+    @staticmethod
+    def _min_diameter(ctx: PageContext) -> float | None:
+        """A seal is several text lines tall: bound the size from the page's own text."""
+        hs = [l.box[3] - l.box[1] for l in ctx.lines if len(l.text) >= 2 and l.box[3] > l.box[1]]
+        if len(hs) < 5:
+            return None
+        return 2.2 * statistics.median(hs) * ctx.scale
+
+    @staticmethod
+    def _page_box(ctx: PageContext, cand: SealCandidate):
+        s = ctx.scale or 1.0
+        x0, y0, x1, y1 = (v / s for v in cand.box)
+        return (max(0.0, x0), max(0.0, y0), min(ctx.width or x1, x1), min(ctx.height or y1, y1))
+
+    def _readable(self, text: str, score: float) -> bool:
+        return len(normalise(text)) >= self.min_readable_chars and score >= 0.5
+
+    @staticmethod
+    def _read_plain(reader: SealReader | None) -> tuple[str, float]:
+        if reader is None:
+            return "", 0.0
+        reader.read_ring(reader.order[0])
+        reader.read_inner()
+        r = reader.result()
+        return r.text, r.score
+
+    def _read_and_match(self, reader: SealReader | None, unit: str) -> tuple[UnitMatch, str, float]:
+        if reader is None:
+            return UnitMatch(False, 0.0, detail="no OCR engine"), "", 0.0
+
+        def best_match() -> UnitMatch:
+            inner = reader.inner_texts or []
+            ms = [match_unit(unit, t, inner) for t, _s, _v in reader.ring_reads] or [match_unit(unit, "", inner)]
+            return max(ms, key=lambda m: (m.matched, m.similarity))
+
+        def clearly_other(m: UnitMatch) -> bool:
+            t, sc, _ = max(reader.ring_reads, key=lambda z: z[1])
+            return sc >= 0.93 and len(normalise(t)) >= 4 and m.similarity < 0.45
+
+        reader.read_ring(reader.order[0])
+        m = best_match()
+        if not m.matched:
+            reader.read_inner()
+            m = best_match()
+        if not m.matched and not clearly_other(m):
+            reader.read_ring(reader.order[1])
+            m = best_match()
+        r = reader.result()
+        if m.matched:
+            # report the reading that matched
+            for t, sc, _v in reader.ring_reads:
+                if match_unit(unit, t, reader.inner_texts or []).matched:
+                    return m, " ".join([t] + (reader.inner_texts or [])).strip(), sc
+        return m, r.text, r.score
