@@ -290,6 +290,14 @@ def _pieces_under(image: np.ndarray, cands: Sequence[_Cand], angle: int, per_lin
     return out
 
 
+def _spread(items: list, k: int) -> list:
+    """k items taken evenly from a list (pieces come two per line: keep lines apart)."""
+    if len(items) <= k:
+        return list(items)
+    step = len(items) / k
+    return [items[int(i * step)] for i in range(k)]
+
+
 def _rec_scores(engine: OcrEngine | None, crops: Sequence[np.ndarray]) -> np.ndarray | None:
     if engine is None or not crops:
         return None
@@ -384,9 +392,15 @@ def _decide_pair(image, cands, engine, vertical: bool, details: dict) -> tuple[i
     if first is not None and first >= 0.85 and len(scored) >= 3 and cls >= 0.2:
         details["method"] = "geometry+scores+cls"
         return base, min(1.0, 0.6 + 0.4 * first * (0.5 + 0.5 * cls))
+    rs = _rec_scores(engine, _spread(pieces, 6))
+    if first is None and rs is not None and len(rs) >= 3 and float(np.mean(rs)) >= 0.85 and cls >= 0.2:
+        # no first pass (detector boxes): the pieces read well the base way round
+        details["method"] = "geometry+cls+rec one way"
+        details["rec_scores"] = [round(float(np.mean(rs)), 3)]
+        details["upright_piece_scores"] = [round(float(v), 3) for v in rs]
+        return base, min(1.0, 0.6 + 0.4 * float(np.mean(rs)) * (0.5 + 0.5 * cls))
     # otherwise read the pieces both ways
-    rs = _rec_scores(engine, pieces[:10])
-    rf = _rec_scores(engine, [cv2.rotate(p, cv2.ROTATE_180) for p in pieces[:10]])
+    rf = _rec_scores(engine, [cv2.rotate(p, cv2.ROTATE_180) for p in _spread(pieces, 6)])
     rec = float(np.mean(rs - rf)) if rs is not None and rf is not None and len(rs) else 0.0
     details["rec_vote"] = round(rec, 3)
     if rs is not None and len(rs):
@@ -397,6 +411,8 @@ def _decide_pair(image, cands, engine, vertical: bool, details: dict) -> tuple[i
     details["vote"] = round(vote, 3)
     details["method"] = "geometry+cls+rec"
     angle = base if vote >= 0 else base + 180
+    if rs is not None and rf is not None and len(rs):
+        details["upright_piece_scores"] = [round(float(v), 3) for v in (rs if angle == base else rf)]
     return angle, min(1.0, 0.5 + abs(vote))
 
 
