@@ -36,6 +36,40 @@ def ink_mask(region: np.ndarray) -> np.ndarray:
     return v < thr
 
 
+def remove_rules(ink: np.ndarray, line_height: float) -> np.ndarray:
+    """Drop table rules and underlines: straight ink runs longer than 1.2 line heights (no CJK
+    stroke is that long), so they neither join glyphs nor stretch a box to the cell border."""
+    import cv2
+
+    k = max(5, int(1.2 * line_height))
+    u8 = ink.astype(np.uint8)
+    rules = cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)) | \
+        cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8))
+    return ink & (rules == 0)
+
+
+def text_band(rows: np.ndarray, line_height: float, thr: float) -> tuple[int, int] | None:
+    """The run of inked rows holding most ink: the text line itself, not a specks of the lines
+    above/below. Blank gaps shorter than 0.15 line heights (inside a glyph) do not split it."""
+    inked = rows > thr
+    if not inked.any():
+        return None
+    bands: list[list[int]] = []
+    max_gap = max(1, int(0.15 * line_height))
+    start = prev = None
+    for i in np.nonzero(inked)[0]:
+        if start is None:
+            start = prev = int(i)
+        elif i - prev > max_gap + 1:
+            bands.append([start, prev + 1])
+            start = prev = int(i)
+        else:
+            prev = int(i)
+    bands.append([start, prev + 1])  # type: ignore[list-item]
+    best = max(bands, key=lambda b: float(rows[b[0]:b[1]].sum()))
+    return best[0], best[1]
+
+
 def _blank_runs(prof: np.ndarray, thr: float) -> list[tuple[int, int]]:
     runs = []
     start = None
@@ -60,17 +94,27 @@ def fit_span(image: np.ndarray, line_box: Box, x0: float, x1: float,
     """
     H, W = image.shape[:2]
     lh = max(4.0, line_box[3] - line_box[1])
-    ry0 = int(max(0, line_box[1] - 0.12 * lh))
-    ry1 = int(min(H, line_box[3] + 0.12 * lh))
+    ry0 = int(max(0, line_box[1] - 0.25 * lh))
+    ry1 = int(min(H, line_box[3] + 0.25 * lh))
     cx0 = int(max(0, min(x0, prev_x1 if prev_x1 is not None else x0) - 0.6 * lh))
     cx1 = int(min(W, max(x1, next_x0 if next_x0 is not None else x1) + 0.6 * lh))
     if ry1 - ry0 < 3 or cx1 - cx0 < 3:
         return None
-    ink = ink_mask(image[ry0:ry1, cx0:cx1])
+    ink = remove_rules(ink_mask(image[ry0:ry1, cx0:cx1]), lh)
     if not ink.any():
         return None
+    # the text band in the name's columns first, so ink of the lines above/below is left out
+    a, b = int(max(0, x0 - cx0)), int(min(cx1 - cx0, x1 - cx0))
+    band = text_band(ink[:, a:b].sum(axis=1) if b > a else ink.sum(axis=1), lh, 0)
+    if band is None:
+        return None
+    b0, b1 = band
+    pad = int(0.1 * lh)
+    ink = ink.copy()
+    ink[:max(0, b0 - pad)] = False
+    ink[b1 + pad:] = False
     col = ink.sum(axis=0).astype(float)
-    thr = max(0.0, 0.02 * (ry1 - ry0))  # a speck of noise is not a glyph
+    thr = max(0.0, 0.02 * (b1 - b0))  # a speck of noise is not a glyph
     blanks = _blank_runs(col, thr)
 
     def boundary(est: float, lo: float, hi: float) -> tuple[int, int] | None:
@@ -113,12 +157,10 @@ def fit_span(image: np.ndarray, line_box: Box, x0: float, x1: float,
         gap_r = float(run[1] - run[0]) if next_x0 is not None else float("inf")
     if right_ink <= left_ink:
         return None
-    rows = ink[:, left_ink:right_ink].sum(axis=1)
-    ys = np.nonzero(rows > 0)[0]
-    if ys.size == 0:
+    band = text_band(ink[:, left_ink:right_ink].sum(axis=1), lh, 0)
+    if band is None:
         return None
-    # keep the band of rows around the line centre (drop specks of a neighbouring line)
-    top, bot = int(ys[0]), int(ys[-1]) + 1
+    top, bot = band
     box = (float(cx0 + left_ink), float(ry0 + top), float(cx0 + right_ink), float(ry0 + bot))
     return InkFit(box=box, left_limit=cx0 + left_limit, right_limit=cx0 + right_limit,
                   gap_left=gap_l, gap_right=gap_r)

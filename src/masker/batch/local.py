@@ -102,8 +102,10 @@ def run_local(jobs: list[Job], workers: int, threads: int, engine: str | None = 
     """Yield one row per job, in completion order. Closing the generator stops the workers."""
     if not jobs:
         return
-    method = start_method or ("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    ctx = mp.get_context(method)
+    # spawn: every worker is a fresh interpreter with the driver's current environment (a
+    # forkserver would keep the environment of the moment it started, across batches)
+    ctx = mp.get_context(start_method or "spawn")
+    factory = factory or os.environ.get("MASKER_BATCH_FACTORY") or None
     pending = list(reversed(jobs))
     n = max(1, min(workers, len(jobs)))
     slots = [_Slot(ctx, threads, engine, factory, thumbs, log_level) for _ in range(n)]

@@ -64,6 +64,7 @@ def run_ray(jobs: list[Job], workers: int, threads: int, address: str | None = N
     """Yield one row per job, in completion order. Connects to ``address`` (or the running
     instance / a new local one); leaves a Ray instance it did not start running."""
     ray = _ray()
+    factory = factory or os.environ.get("MASKER_BATCH_FACTORY") or None
     started_here = False
     if not ray.is_initialized():
         kw = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING}

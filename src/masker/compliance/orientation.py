@@ -410,6 +410,11 @@ def _decide_pair(image, cands, engine, vertical: bool, details: dict) -> tuple[i
         vote += 0.5 * (first - 0.75)
     details["vote"] = round(vote, 3)
     details["method"] = "geometry+cls+rec"
+    best_rec = max(float(np.mean(rs)), float(np.mean(rf))) if rs is not None and rf is not None and len(rs) else 0.0
+    if best_rec < 0.6 and abs(cls) < 0.6:
+        # unreadable either way round (heavy blur, noise, not text): no evidence to turn the page
+        details["method"] = "unreadable: kept as found"
+        return base, 0.2
     angle = base if vote >= 0 else base + 180
     if rs is not None and rf is not None and len(rs):
         details["upright_piece_scores"] = [round(float(v), 3) for v in (rs if angle == base else rf)]

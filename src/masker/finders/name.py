@@ -16,7 +16,7 @@ from ..geometry import Box, union
 from ..ink import fit_span
 from ..ocr.base import TextLine
 from ..results import Kept, Mask
-from ..text.context import OTHER_PERSON_LABELS, label_before, left_ok, right_ok
+from ..text.context import OTHER_PERSON_LABELS, label_before, left_ok, right_ok, surname_like
 from .base import Findings, PageContext, Query
 from .name_match import Match, NamePattern, Token, find_matches, tokens_from_chars
 
@@ -78,6 +78,7 @@ class NameFinder:
 
     def find(self, ctx: PageContext, query: Query) -> Findings:
         pat = NamePattern.parse(query.name)
+        self._dotted = pat.dotted
         out = Findings()
         if not pat.core:
             return out
@@ -182,7 +183,7 @@ class NameFinder:
             a = self._para_prev.get(first.line)
             if a is not None and toks[a] and toks[a][-1].cls == "han":
                 before = "".join(x.ch for x in toks[a] if x.cls != "space")
-                if not left_ok(before):
+                if not left_ok(before) and surname_like(before[-1], self._dotted):
                     return _Side(False, "han before (previous line)", extra=_han_run_left(toks[a], len(toks[a]) - 1, 2))
             return _Side(True, "line start")
         t = ltoks[i]
@@ -199,6 +200,8 @@ class NameFinder:
         before = "".join(x.ch for x in ltoks[:first.pos] if x.cls != "space")
         if left_ok(before):
             return _Side(True, "word")
+        if not surname_like(t.ch, self._dotted):
+            return _Side(True, "not a name character")
         return _Side(False, "han before", extra=_han_run_left(ltoks, i, limit=2))
 
     def _right_side(self, ctx, lines, toks, last: Token, fit) -> _Side:

@@ -17,6 +17,8 @@ LEFT_WORDS = sorted({
     "签名", "签章", "确认", "填表人", "联系人", "经办人", "审核人", "审批人", "核对人", "项目负责人", "第一作者",
     "通讯作者", "指导教师", "导师", "学生", "先生", "女士", "老师", "单位", "乙方", "甲方", "受聘人", "被聘人",
     "考核对象", "被考核人", "考生", "证书持有人", "人", "名", "者",
+    # a unit name right before a person's name (阿克苏地区水利局张伟)
+    "公司", "单位", "局", "站", "院", "所", "中心", "部", "处", "科", "队", "厂", "校", "会", "办",
 }, key=len, reverse=True)
 
 #: words that may stand right after a name
@@ -60,3 +62,26 @@ def label_before(before: str, window: int = 8) -> str | None:
         if p >= 0 and p + len(lab) > best_pos:
             best, best_pos = lab, p + len(lab)
     return best
+
+
+#: single-character surnames (the common ~300) and the first characters of compound surnames:
+#: a Han character of these right before a match makes it likely a longer name (李张伟, 司马明华)
+SURNAME_CHARS = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
+    "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
+    "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆"
+    "乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平"
+    "计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿饶乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇"
+    "公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由欧上东皇令长宇轩端夹拓呼延")
+
+#: characters common in Uyghur transliterated names: one of these right before a dotted name's
+#: first part makes it likely a longer given name (阿依古丽·买买提 contains 古丽·买买提)
+UYGHUR_NAME_CHARS = set("阿依古丽米拉买提江艾合热木尔吐逊帕哈努克孜扎娜汗斯亚迪夏力然西尼热曼巴图克吾吉买麦尔比赛"
+                        "甫沙玛塔伊布则再亚森丁苏莱姆吉娃莎哈德穆罕默德")
+
+
+def surname_like(ch: str, dotted_name: bool) -> bool:
+    """True when ``ch`` right before a match is likely the start of a longer name."""
+    return ch in (UYGHUR_NAME_CHARS if dotted_name else SURNAME_CHARS)

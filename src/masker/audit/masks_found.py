@@ -1,0 +1,445 @@
+"""Find the masks already on a page, from the pixels alone.
+
+What counts as a mask, and why each test:
+
+- **solid** — a fill of one colour (black, grey, any colour) that is flat (local standard
+  deviation near the paper's own noise), clearly not the paper's colour, rectangular (fills most
+  of its bounding box), at least half a text line tall and wide, and *empty*: a shaded table cell
+  or a coloured banner carries text, which leaves text-sized holes in the flat area; a mask
+  does not. Flat bands along the image border (scanner bed, dark margins) are not masks.
+- **white** — white-out or a paper-coloured box. On paper it looks like blank paper, so it is only
+  reported where it *interrupts a text line*: a blank gap, free of any ink, between two pieces of
+  text on the same baseline that is much wider than the spacing of the line's characters.
+- **mosaic** — pixelation: most pixels lie inside flat blocks of in-between tones, and the tone
+  changes happen in straight steps. Normal text has in-between tones only on its antialiased
+  edges, never flat.
+- **blur** — a heavy blur patch: in-between tones with no sharp edge anywhere in the patch. A whole
+  page that is soft (out of focus) is not a mask: then no blur patch is reported.
+- **scribble** — pen strokes dense enough to hide text: ink over most of a line-sized window with
+  paper still showing between the strokes, not readable as text (confident OCR characters there
+  mean it is text). Red seal ink does not count as ink here.
+
+Photos are not masks: their noise and colour keep them out of the flat tests, and their edges
+keep them out of the blur test. All boxes are in pixels of the raster given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..geometry import Box, area, coverage, iou, overlap_area, union
+
+#: priority when two detections overlap (the first style wins)
+STYLE_PRIORITY = ("solid", "mosaic", "scribble", "blur", "white")
+
+
+@dataclass
+class FoundMask:
+    box: Box                    # pixels of the raster analysed
+    style: str                  # solid | white | mosaic | blur | scribble
+    score: float = 1.0
+    colour: tuple[int, int, int] | None = None  # mean BGR of a fill
+    source: str = "image"       # image: seen on the page; diff: changed from the original
+
+
+@dataclass
+class _Page:
+    img: np.ndarray
+    gray: np.ndarray            # float32
+    paper: float                # paper grey level
+    paper_bgr: np.ndarray
+    noise: float                # paper noise (std)
+    text_h: float
+
+
+def _local_std(ch: np.ndarray, k: int) -> np.ndarray:
+    m = cv2.boxFilter(ch, cv2.CV_32F, (k, k), borderType=cv2.BORDER_REFLECT)
+    sq = cv2.boxFilter(ch * ch, cv2.CV_32F, (k, k), borderType=cv2.BORDER_REFLECT)
+    return np.sqrt(np.maximum(sq - m * m, 0.0))
+
+
+def _prepare(image: np.ndarray, text_h: float) -> _Page:
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    paper = float(np.percentile(gray, 90))
+    near = gray >= paper - 12
+    paper_bgr = np.median(image[near], axis=0) if near.any() else np.array([255, 255, 255], np.float32)
+    # paper noise: local std over paper-coloured pixels (sampled, for speed)
+    sub = gray[::2, ::2]
+    s = _local_std(sub, 5)
+    sel = (sub >= paper - 12) & (sub <= paper + 12)
+    noise = float(np.median(s[sel])) if sel.any() else 0.0
+    return _Page(image, gray, paper, paper_bgr.astype(np.float32), noise, max(6.0, float(text_h)))
+
+
+def find_masks(image: np.ndarray, text_h: float, chars_px: list | None = None,
+               lines_px: list | None = None) -> list[FoundMask]:
+    """Masks on one page raster. ``text_h``: typical text line height in pixels; ``chars_px`` /
+    ``lines_px``: OCR characters and lines in the same pixels (used to tell text from scribbles and
+    to find white-out inside lines)."""
+    pg = _prepare(image, text_h)
+    found = _solid(pg)
+    found += _mosaic_blur(pg, found, lines_px or [])
+    found += _scribble(pg, found, chars_px or [])
+    found += _whiteout(pg, lines_px or [], found)
+    return merge(found)
+
+
+def merge(masks: list[FoundMask], touch: float = 3.0) -> list[FoundMask]:
+    """One detection per masked area: overlapping or touching detections join; the style of the
+    larger part wins (ties: ``STYLE_PRIORITY``)."""
+    def rank(m: FoundMask) -> int:
+        return STYLE_PRIORITY.index(m.style) if m.style in STYLE_PRIORITY else 9
+
+    items = [[FoundMask(m.box, m.style, m.score, m.colour, m.source), {m.style: area(m.box)}] for m in masks]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(items)):
+            for j in range(i + 1, len(items)):
+                a, b = items[i][0], items[j][0]
+                if overlap_area(_grow(a.box, touch, 1e9, 1e9), b.box) <= 0:
+                    continue
+                if not (iou(a.box, b.box) > 0.3 or coverage(a.box, b.box) > 0.6 or coverage(b.box, a.box) > 0.6
+                        or _same_row(a.box, b.box)):
+                    continue
+                a.box = union([a.box, b.box])
+                for k, v in items[j][1].items():
+                    items[i][1][k] = items[i][1].get(k, 0.0) + v
+                a.score = max(a.score, b.score)
+                a.source = a.source if a.source == b.source else "image"
+                if a.colour is None:
+                    a.colour = b.colour
+                del items[j]
+                changed = True
+                break
+            if changed:
+                break
+    out = []
+    for m, parts in items:
+        m.style = min(parts, key=lambda s: (-parts[s], STYLE_PRIORITY.index(s) if s in STYLE_PRIORITY else 9))
+        out.append(m)
+    out.sort(key=lambda m: (m.box[1], m.box[0]))
+    return out
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    """Side by side on one text row: they overlap vertically by most of the smaller height."""
+    ov = min(a[3], b[3]) - max(a[1], b[1])
+    return ov >= 0.7 * min(a[3] - a[1], b[3] - b[1])
+
+
+# ---------------------------------------------------------------- solid fills
+
+def _solid(pg: _Page) -> list[FoundMask]:
+    img = pg.img.astype(np.float32)
+    H, W = pg.gray.shape
+    std = np.maximum.reduce([_local_std(img[..., c], 5) for c in range(3)])
+    flat = std <= max(6.0, 2.5 * pg.noise)
+    dist = np.abs(img - pg.paper_bgr).max(axis=2)
+    cand = (flat & (dist >= 45)).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    min_side = max(6.0, 0.45 * pg.text_h)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, a = stats[i]
+        if w + 4 < min_side or h + 4 < min_side or a < 0.8 * w * h:
+            continue
+        x0, y0, x1, y1 = max(0, x - 2), max(0, y - 2), min(W, x + w + 2), min(H, y + h + 2)
+        # flat bands along the image border: scanner bed, dark margins
+        touches = [(x0 <= 1, (y1 - y0) / H), (y0 <= 1, (x1 - x0) / W), (x1 >= W - 1, (y1 - y0) / H),
+                   (y1 >= H - 1, (x1 - x0) / W)]
+        if any(t and share > 0.4 for t, share in touches):
+            continue
+        comp = lab[y:y + h, x:x + w] == i
+        pix = pg.img[y:y + h, x:x + w][comp].astype(np.float32)
+        if float(pix.std(axis=0).max()) > 14:
+            continue  # a gradient, not a fill
+        fill = pix.mean(axis=0)
+        if _has_content(comp, pg.img[y:y + h, x:x + w], fill, pg.text_h):
+            continue  # shaded cell or banner with text on it
+        colour = tuple(int(v) for v in fill)
+        lum = float(np.dot(pix.mean(axis=0), (0.114, 0.587, 0.299)))
+        if lum >= pg.paper - 12:
+            continue
+        out.append(FoundMask((float(x0), float(y0), float(x1), float(y1)), "solid", 1.0, colour))
+    return out
+
+
+def _has_content(comp: np.ndarray, region: np.ndarray, fill: np.ndarray, text_h: float) -> bool:
+    """True when something the size of text is printed on the flat area: pixels inside its box,
+    outside the flat part, clearly unlike the fill colour."""
+    diff = np.abs(region.astype(np.float32) - fill).max(axis=2) >= 60
+    content = (diff & ~comp).astype(np.uint8)
+    if not content.any():
+        return False
+    content = cv2.dilate(content, np.ones((3, 3), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(content, connectivity=8)
+    lim = 0.22 * text_h
+    return any(stats[i][2] >= lim and stats[i][3] >= lim for i in range(1, n))
+
+
+# ---------------------------------------------------------------- mosaic and blur
+
+def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[FoundMask]:
+    g = pg.gray
+    H, W = g.shape
+    k3 = np.ones((3, 3), np.uint8)
+    rng3 = cv2.dilate(g, k3) - cv2.erode(g, k3)
+    flat3 = rng3 <= max(7.0, 2.5 * pg.noise + 3)
+    mid = (g > 40) & (g < pg.paper - 12)
+    cand = (flat3 & mid).astype(np.uint8)
+    for m in solids:
+        x0, y0, x1, y1 = (int(v) for v in _grow(m.box, 2, W, H))
+        cand[y0:y1, x0:x1] = 0
+    # speck removal, then join the blocks of one patch
+    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
+    ks = int(max(3, 0.5 * pg.text_h)) | 1
+    joined = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, np.ones((ks, ks), np.uint8))
+    joined[cv2.dilate((g < 90).astype(np.uint8), k3) > 0] = 0  # never across a table rule or a dark stroke
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out: list[FoundMask] = []
+    min_side = 0.5 * pg.text_h
+    for i in range(1, n):
+        x, y, w, h, a = stats[i]
+        if w < min_side or h < min_side:
+            continue
+        raw = int(cand[y:y + h, x:x + w].sum())
+        if raw < 0.1 * w * h or raw < (0.4 * pg.text_h) ** 2:
+            continue
+        x0, y0, x1, y1 = x, y, x + w, y + h
+        region = g[y0:y1, x0:x1]
+        comp = lab[y0:y1, x0:x1] == i
+        contrast = pg.paper - float(region[comp].min())
+        if contrast < 20:
+            continue
+        if _colour_residual(pg.img[y0:y1, x0:x1], pg.paper_bgr) > 22:
+            continue  # many colours: a photo or a picture, not a patch over text
+        step = max(5.0, 0.12 * contrast)
+        # steps over two pixels: JPEG spreads a block edge over two
+        sx = np.abs(region[:, 2:] - region[:, :-2]) >= step
+        sy = np.abs(region[2:, :] - region[:-2, :]) >= step
+        core = cv2.erode(comp.astype(np.uint8), k3, iterations=2).astype(bool)
+        n_pix = float(comp.sum())
+        n_core_steps = int((sx & core[:, 2:] & core[:, :-2]).sum() + (sy & core[2:, :] & core[:-2, :]).sum())
+        if n_core_steps <= 0.004 * n_pix:
+            tones = region[comp & flat3[y0:y1, x0:x1]]
+            hist = np.bincount(np.clip(tones // 12, 0, 21).astype(np.int32), minlength=22) if tones.size else np.zeros(22)
+            one_tone = hist.max() / max(1, hist.sum())
+            vals = region[comp]
+            spread = float(np.percentile(vals, 90) - np.percentile(vals, 10))
+            if contrast >= 35 and one_tone <= 0.75 and spread >= 20 and _neutral_or_red(pg.img[y0:y1, x0:x1][comp]):
+                out.append(FoundMask(_grow((x0, y0, x1, y1), 0.15 * pg.text_h, W, H), "blur", 0.8))
+            continue
+        # mosaic: the steps run straight along block edges (a step continues on the next row /
+        # column) on a few columns and rows only (the block grid), and most pixels are flat
+        sx &= comp[:, 2:] & comp[:, :-2]
+        sy &= comp[2:, :] & comp[:-2, :]
+        conts = []
+        if sx.sum() >= 4:
+            conts.append((sx[1:, :] & sx[:-1, :]).sum() / max(1, sx[1:, :].sum()))
+        if sy.sum() >= 4:
+            conts.append((sy[:, 1:] & sy[:, :-1]).sum() / max(1, sy[:, 1:].sum()))
+        col_frac = float(sx.any(axis=0).sum()) / max(1, int(comp.any(axis=0).sum()))
+        row_frac = float(sy.any(axis=1).sum()) / max(1, int(comp.any(axis=1).sum()))
+        flat_share = float(flat3[y0:y1, x0:x1][comp].mean())
+        if not conts:
+            continue
+        if min(conts) >= 0.6 and flat_share >= 0.55 and max(col_frac, row_frac) <= 0.45:
+            out.append(FoundMask((float(x0), float(y0), float(x1), float(y1)), "mosaic", 0.9))
+    blurs = [m for m in out if m.style == "blur"]
+    if len(blurs) > 8:  # a soft page, not blur masks
+        out = [m for m in out if m.style != "blur"]
+    return out
+
+
+def _neutral_or_red(pix: np.ndarray) -> bool:
+    """Blur patches hide black text or red seals: grey, or red-hued (not skin or sky)."""
+    if pix.size == 0:
+        return False
+    hsv = cv2.cvtColor(pix.reshape(-1, 1, 3).astype(np.uint8), cv2.COLOR_BGR2HSV).reshape(-1, 3)
+    sat = float(np.median(hsv[:, 1]))
+    if sat < 50:
+        return True
+    hue = float(np.median(hsv[:, 0]))
+    return hue <= 6 or hue >= 170
+
+
+def _colour_residual(region: np.ndarray, paper: np.ndarray) -> float:
+    """How far the non-paper pixels stray from one ink colour mixed with paper (median distance
+    from the paper–ink line, 0–255). Text, pen, seal ink and masks over them stay near the line;
+    photos do not."""
+    px = region.reshape(-1, 3).astype(np.float32) - paper
+    d = np.abs(px).max(axis=1)
+    px = px[d >= 30]
+    if len(px) < 20:
+        return 0.0
+    norms = np.linalg.norm(px, axis=1)
+    dark = px[norms >= np.percentile(norms, 80)]
+    v = dark.mean(axis=0)
+    nv = float(np.linalg.norm(v))
+    if nv < 1e-6:
+        return 0.0
+    v /= nv
+    proj = px @ v
+    res = np.linalg.norm(px - proj[:, None] * v[None, :], axis=1)
+    return float(np.median(res))
+
+
+def _saturation(region: np.ndarray) -> float:
+    if region.size == 0:
+        return 0.0
+    hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
+    return float(np.mean(hsv[..., 1]))
+
+
+def _grow(b: Box, d: float, W: int, H: int) -> Box:
+    return (max(0.0, b[0] - d), max(0.0, b[1] - d), min(float(W), b[2] + d), min(float(H), b[3] + d))
+
+
+# ---------------------------------------------------------------- scribbles
+
+def _ink(pg: _Page) -> np.ndarray:
+    img = pg.img.astype(np.int16)
+    b, gch, r = img[..., 0], img[..., 1], img[..., 2]
+    red = (r > gch + 60) & (r > b + 60)
+    return (pg.gray < min(pg.paper - 100, 150)) & ~red
+
+
+def _scribble(pg: _Page, found: list[FoundMask], chars_px: list) -> list[FoundMask]:
+    ink = _ink(pg).astype(np.float32)
+    H, W = ink.shape
+    for m in found:  # the ink of masks already found is not a scribble's
+        x0, y0, x1, y1 = (int(v) for v in _grow(m.box, 2, W, H))
+        ink[y0:y1, x0:x1] = 0
+    s = int(max(5, 0.8 * pg.text_h))
+    dens = cv2.boxFilter(ink, cv2.CV_32F, (s, s), borderType=cv2.BORDER_CONSTANT)
+    cand = (dens >= 0.5).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, a = stats[i]
+        box = _grow((x, y, x + w, y + h), s / 2, W, H)
+        bw, bh = box[2] - box[0], box[3] - box[1]
+        if bw < 0.6 * pg.text_h or bh < 0.6 * pg.text_h:
+            continue
+        x0, y0, x1, y1 = (int(v) for v in box)
+        reg_ink = ink[y0:y1, x0:x1]
+        ys, xs = np.nonzero((reg_ink > 0) & (dens[y0:y1, x0:x1] >= 0.4))
+        if xs.size == 0:
+            continue
+        x0, y0, x1, y1 = x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1
+        box = (float(x0), float(y0), float(x1), float(y1))
+        bw, bh = x1 - x0, y1 - y0
+        reg_ink = ink[y0:y1, x0:x1]
+        f_ink = float(reg_ink.mean())
+        reg = pg.gray[y0:y1, x0:x1]
+        f_paper = float((reg >= pg.paper - 25).mean())
+        f_mid = float(((reg < pg.paper - 25) & (reg >= pg.paper - 70)).mean())
+        if not (0.3 <= f_ink <= 0.97) or f_mid > 0.4:
+            continue
+        if _colour_residual(pg.img[y0:y1, x0:x1], pg.paper_bgr) > 22:
+            continue  # a photo or picture
+        # readable text is not a scribble
+        conf = [c for c in chars_px if getattr(c, "score", 0) >= 0.9 and _centre_in(c.box, box)]
+        if len(conf) >= 2 and sum(overlap_area(c.box, box) for c in conf) >= 0.4 * bw * bh:
+            continue
+        out.append(FoundMask(box, "scribble", 0.8))
+    return out
+
+
+def _centre_in(b: Box, box: Box) -> bool:
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+# ---------------------------------------------------------------- white-out
+
+def _whiteout(pg: _Page, lines_px: list, found: list[FoundMask]) -> list[FoundMask]:
+    """Blank gaps that interrupt a text line: between two characters of one OCR line, or between
+    two OCR lines on the same baseline."""
+    if not lines_px:
+        return []
+    H, W = pg.gray.shape
+    ink = pg.gray < pg.paper - 45
+    segs = []  # (x0, x1, y0, y1, line height) pieces of text along rows
+    for ln in lines_px:
+        lh = ln.box[3] - ln.box[1]
+        if lh <= 0:
+            continue
+        chars = sorted((c for c in ln.chars if c.text.strip()), key=lambda c: c.box[0])
+        if not chars:
+            segs.append((ln.box[0], ln.box[2], ln.box[1], ln.box[3], lh))
+            continue
+        start = chars[0].box[0]
+        prev = chars[0].box[2]
+        for c in chars[1:]:
+            if c.box[0] - prev > 1.0 * lh:
+                segs.append((start, prev, ln.box[1], ln.box[3], lh))
+                start = c.box[0]
+            prev = max(prev, c.box[2])
+        segs.append((start, prev, ln.box[1], ln.box[3], lh))
+    segs.sort(key=lambda s: s[0])
+    out = []
+    for i, a in enumerate(segs):
+        # the nearest piece to the right on the same row
+        best = None
+        for b in segs:
+            if b is a or b[0] < a[1]:
+                continue
+            ha, hb = a[4], b[4]
+            if max(ha, hb) > 1.4 * min(ha, hb):
+                continue
+            if abs((a[2] + a[3]) / 2 - (b[2] + b[3]) / 2) > 0.3 * ha:
+                continue
+            if best is None or b[0] < best[0]:
+                best = b
+        if best is None:
+            continue
+        lh = max(a[4], best[4])
+        gap = best[0] - a[1]
+        if not (1.2 * lh <= gap <= 12 * lh):
+            continue
+        y0 = int(max(0, min(a[2], best[2])))
+        y1 = int(min(H, max(a[3], best[3])))
+        # the gap between the ink of the two pieces must hold no ink at all
+        xa, xb = int(max(0, a[1] - 0.5 * lh)), int(min(W, best[0] + 0.5 * lh))
+        band = ink[y0:y1, xa:xb]
+        if band.size == 0:
+            continue
+        cols = np.nonzero(band.sum(axis=0) > 0)[0]
+        left = xa + (int(cols[cols < (a[1] - xa + 0.5 * lh)].max()) + 1 if (cols < (a[1] - xa + 0.5 * lh)).any() else 0)
+        rcols = cols[cols > (best[0] - xa - 0.5 * lh)]
+        right = xa + (int(rcols.min()) if rcols.size else band.shape[1])
+        if right - left < 1.0 * lh:
+            continue
+        inner = ink[y0:y1, left + 2:right - 2]
+        if inner.size == 0 or inner.mean() > 0.002:
+            continue
+        # a table rule at either end is a cell boundary, not the edge of a glyph: its ink runs
+        # unbroken for about the height of the line or more
+        ry0, ry1 = int(max(0, y0 - lh)), int(min(H, y1 + lh))
+        if any(_longest_run(ink[ry0:ry1, max(0, c0):c1]) >= 0.9 * (y1 - y0)
+               for c0, c1 in ((left - 3, left + 1), (right - 1, right + 3))):
+            continue
+        box = (float(left + 0.15 * lh), float(y0), float(right - 0.15 * lh), float(y1))
+        if any(overlap_area(box, m.box) > 0 for m in found):
+            continue
+        out.append(FoundMask(box, "white", 0.6))
+    return out
+
+
+def _longest_run(block: np.ndarray) -> int:
+    """Longest vertical run of ink in any column of ``block``."""
+    if block.size == 0:
+        return 0
+    best = 0
+    for col in block.T:
+        run = 0
+        for v in col:
+            run = run + 1 if v else 0
+            best = max(best, run)
+    return best
