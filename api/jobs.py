@@ -215,7 +215,7 @@ def execute(m: Masker, job: dict) -> dict:
     except MemoryError:
         return {"ok": False, "status": 413, "code": "TOO_LARGE",
                 "message": "文件过大，内存不足 / the file needs too much memory"}
-    except ModuleNotFoundError as e:
+    except ImportError as e:  # ModuleNotFoundError, or a module still without its function
         if e.name in _OPTIONAL_MODULES:
             return {"ok": False, "status": 501, "code": "NOT_AVAILABLE",
                     "message": "此功能尚未提供 / this function is not available in this version"}

@@ -81,6 +81,9 @@ async def read_form(request: Request, *, max_body: int, max_file: int, read_time
     if not ctype:
         raise ApiError(422, "MISSING_FIELD", "缺少上传文件 file / missing field: file")
     kind, params = parse_options_header(ctype)
+    if kind == b"application/x-www-form-urlencoded":  # a form without a file
+        raise ApiError(422, "MISSING_FIELD", "缺少上传文件 file（请以 multipart/form-data 上传）/ missing field: file "
+                                             "(send multipart/form-data)")
     if kind != b"multipart/form-data":
         raise ApiError(415, "NOT_MULTIPART", "请以 multipart/form-data 上传 / send the request as multipart/form-data")
     boundary = params.get(b"boundary")
