@@ -284,16 +284,28 @@ def test_batch_propose_equals_file_by_file(tmp_path, masker_real):
         assert got and got[0][0] == "name"
 
 
-def _audit_available() -> bool:
+def _available(module: str, attr: str) -> bool:
     try:
-        import masker.audit  # noqa: F401
-        return True
+        import importlib
+
+        return hasattr(importlib.import_module(module), attr)
     except ImportError:
         return False
 
 
+def _single(*args) -> dict:
+    p = subprocess.run([sys.executable, "-m", "masker.cli", *args, "--json"], capture_output=True)
+    return json.loads(p.stdout)
+
+
+def _page_codes(single: dict) -> list[str]:
+    codes = {x["code"] for pg in single["pages"] for x in list(pg.get("findings") or []) + list(pg.get("warnings") or [])}
+    codes |= {x["code"] for x in (single.get("photo") or {}).get("findings") or []}
+    return sorted(codes)
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(not _audit_available(), reason="masker.audit has not landed yet")
+@pytest.mark.skipif(not _available("masker.audit", "run_audit"), reason="masker.audit has not landed yet")
 def test_batch_audit_verdicts_equal_masker_audit(tmp_path):
     """Verdicts in the batch equal those of `masker audit` run file by file."""
     from masker import Masker
@@ -309,11 +321,32 @@ def test_batch_audit_verdicts_equal_masker_audit(tmp_path):
     run_batch_jobs(load_jobs(tmp_path / "m.csv"), tmp_path / "out", workers=2, progress=False)
     rep = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     for f in rep["files"]:
-        p = subprocess.run([sys.executable, "-m", "masker.cli", "audit", str(tmp_path / f["file"]), "--name",
-                            f["applicant"], "--unit", f["unit"], "--json"], capture_output=True)
-        single = json.loads(p.stdout)
+        single = _single("audit", str(tmp_path / f["file"]), "--name", f["applicant"], "--unit", f["unit"])
         assert f["verdict"] == single["verdict"], f["file"]
-        assert f["codes"] == sorted({x["code"] for pg in single["pages"] for x in pg["findings"]})
+        assert f["codes"] == _page_codes(single)
+    assert {f["verdict"] for f in rep["files"]} <= {"pass", "fail"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _available("masker.compliance.check", "run_check"), reason="masker check has not landed yet")
+def test_batch_check_verdicts_equal_masker_check(tmp_path):
+    import cv2
+
+    rows = ["file,name,unit,expect,mode"]
+    for i in range(2):
+        page_image(tmp_path / f"c{i}.png", NAMES[i])
+        rows.append(f"c{i}.png,,,document,check")
+    img = cv2.imread(str(tmp_path / "c0.png"))
+    cv2.imwrite(str(tmp_path / "turned.png"), cv2.rotate(img, cv2.ROTATE_180))
+    cv2.imwrite(str(tmp_path / "blurred.png"), cv2.GaussianBlur(img, (0, 0), 6))
+    rows += ["turned.png,,,,check", "blurred.png,,,,check", "c1.png,,,photo,check"]
+    (tmp_path / "m.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run_batch_jobs(load_jobs(tmp_path / "m.csv"), tmp_path / "out", workers=2, progress=False)
+    rep = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    for f in rep["files"]:
+        single = _single("check", str(tmp_path / f["file"]), "--expect", f["expect"])
+        assert f["verdict"] == single["verdict"], f["file"]
+        assert f["codes"] == _page_codes(single), f["file"]
 
 
 # ---------------------------------------------------------------- Ray
