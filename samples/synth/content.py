@@ -125,6 +125,14 @@ class Cast:
             return Tok(t, "applicant", padded=True)
         return Tok(t, "applicant")
 
+    def pad(self, tok: Tok, sep: str | None = None) -> Tok:
+        """A two-character name written with a space in the middle (张　伟), as forms align
+        names; longer names are returned as they are."""
+        if len(tok.text) != 2:
+            return tok
+        t = tok.text[0] + (sep or self.rng.choice(["\u3000", "\u3000", " "])) + tok.text[1]
+        return Tok(t, tok.role, tok.contains_applicant, tok.trap, padded=True)
+
     def others(self, n: int, uyghur_share: float | None = None) -> list[Tok]:
         names = other_people(self.rng, self.app.name, n,
                              self.uyghur_share if uyghur_share is None else uyghur_share, self.used)

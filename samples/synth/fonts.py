@@ -54,9 +54,10 @@ FAMILY_FONTS: dict[str, dict[str, list[str]]] = {
 #: the TrueType faces text-layer PDFs may embed, per family
 PDF_FONTS: dict[str, dict[str, list[str]]] = {
     "main": {"body": ["zenhei"], "title": ["zenhei"], "label": ["zenhei"]},
-    "independent": {"body": ["uming", "microhei"], "title": ["microhei", "uming"],
-                    "label": ["microhei", "uming", "ukai"]},
+    "independent": {"body": ["uming"], "title": ["uming", "ukai"], "label": ["uming", "ukai"]},
 }
+# (WenQuanYi Micro Hei is left out of PDFs: its cmap maps 力 不 … to CJK compatibility
+# ideographs too, and PyMuPDF then extracts U+F98A for 力.)
 
 SIGNATURE_FONT = "ukai"
 

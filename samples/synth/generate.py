@@ -49,6 +49,18 @@ def validate(lay: Layout) -> None:
             raise ValueError(f"untagged applicant name in {op.text!r}")
     if not found:
         raise ValueError("the applicant's name is not on the page")
+    # no name may be overprinted by other text (long names running into the next field)
+    from . import fonts as F
+    ops = [o for o in lay.text_ops() if o.text.strip()]
+    rects = [(o.x, o.y - 0.85 * o.size, o.x + F.measure(o.text, o.font, o.size), o.y + 0.1 * o.size) for o in ops]
+    for i, o in enumerate(ops):
+        for sp in o.spans:
+            x0 = o.x + F.measure(o.text[:sp.start], o.font, o.size)
+            x1 = o.x + F.measure(o.text[:sp.end], o.font, o.size)
+            r = (x0, o.y - 0.85 * o.size, x1, o.y + 0.1 * o.size)
+            for j, q in enumerate(rects):
+                if j != i and r[0] < q[2] - 0.5 and q[0] < r[2] - 0.5 and r[1] < q[3] - 0.5 and q[1] < r[3] - 0.5:
+                    raise ValueError(f"{sp.tok.text!r} overlaps {ops[j].text!r}")
 
 
 def make_layout(template: str, family: str, seed, pdf: bool = False, name_kind: str | None = None,

@@ -113,8 +113,11 @@ def uyghur_name(rng: random.Random, gender: str | None = None) -> tuple[str, str
 
 
 def random_person(rng: random.Random, kind: str | None = None) -> Person:
-    """An invented applicant. ``kind``: han, han_rare, uyghur (None: 45 / 20 / 35 %)."""
+    """An invented applicant. ``kind``: han, han_rare, uyghur (None: 45 / 20 / 35 %); han2 / han3
+    for a common Han name of that length."""
     k = kind or rng.choices(["han", "han_rare", "uyghur"], weights=[45, 20, 35])[0]
+    if k in ("han2", "han3"):  # a common Han name of a given length
+        return Person(han_name(rng, int(k[-1])), rng.choice(["男", "女"]), "汉族", "han")
     if k == "uyghur":
         name, g = uyghur_name(rng)
         return Person(name, g, "维吾尔族", k)

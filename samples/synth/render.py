@@ -194,7 +194,7 @@ def _glyph_mask(f, text: str) -> tuple[Image.Image, int, int]:
 
 
 def _draw_text(img: Image.Image, draw: ImageDraw.ImageDraw, op: TextOp, s: float, items: list,
-               gray_bg: bool = False) -> None:
+               skip_applicant: bool = False) -> None:
     f = F.font(op.font, op.size * s)
     X, Y = int(round(op.x * s)), int(round(op.y * s))
     cuts = sorted({0, len(op.text)} | {sp.start for sp in op.spans} | {sp.end for sp in op.spans})
@@ -209,6 +209,8 @@ def _draw_text(img: Image.Image, draw: ImageDraw.ImageDraw, op: TextOp, s: float
             draw.text((xa, Y), seg, font=f, fill=op.color, anchor="ls")
             if op.bold:
                 draw.text((xa + 1, Y), seg, font=f, fill=op.color, anchor="ls")
+            continue
+        if skip_applicant and sp.tok.is_applicant:
             continue
         m, dx, dy = _glyph_mask(f, seg)
         if op.bold:
@@ -242,8 +244,9 @@ def _draw_photo(img: Image.Image, op: PhotoOp, s: float, seed: int) -> None:
     img.paste(ph, (x0, y0))
 
 
-def rasterize(lay: Layout, dpi: int = 150) -> tuple[Image.Image, list[_Item]]:
-    """Draw the layout at ``dpi`` on white paper: (RGB image, ground-truth items)."""
+def rasterize(lay: Layout, dpi: int = 150, skip_applicant: bool = False) -> tuple[Image.Image, list[_Item]]:
+    """Draw the layout at ``dpi`` on white paper: (RGB image, ground-truth items).
+    ``skip_applicant`` leaves the applicant's name out (tests compare the two renders)."""
     s = dpi / 72.0
     W, H = int(round(lay.width * s)), int(round(lay.height * s))
     img = Image.new("RGB", (W, H), (255, 255, 255))
@@ -264,7 +267,7 @@ def rasterize(lay: Layout, dpi: int = 150) -> tuple[Image.Image, list[_Item]]:
         elif isinstance(op, PhotoOp):
             _draw_photo(img, op, s, i)
         elif isinstance(op, TextOp):
-            _draw_text(img, draw, op, s, items)
+            _draw_text(img, draw, op, s, items, skip_applicant)
         else:
             late.append(op)
     if late:

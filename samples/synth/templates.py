@@ -103,16 +103,46 @@ def signer_row(c: Ctx, y: float, pairs: list[tuple[str, Tok | str]], size: float
     """``单位负责人：王某某　　经办人：李某某`` spread over the width."""
     n = len(pairs)
     step = c.W / n
+    x_end = c.L
     for i, (lab, val) in enumerate(pairs):
-        label_value_line(c, c.L + i * step, y, lab, val, size)
+        x = max(c.L + i * step, x_end + size * 2) if i else c.L
+        need = c.lay.measure(lab, "label", size) + c.lay.measure(val.text if isinstance(val, Tok) else val,
+                                                                  "body", size)
+        if x + need > c.R and x > c.L:  # no room left on this line
+            y += size * 2.2
+            x = c.L
+        x_end = label_value_line(c, x, y, lab, val, size)
     return y + size * 2.2
+
+
+def fit_rows(c: Ctx, width: float, toks: list, size: float, base: float, pad: float = 3.0,
+             leading: float = 1.3) -> list[float]:
+    """Row heights for a column of ``width`` holding ``toks``: a wrapped name makes its row taller,
+    as a word processor's table does."""
+    out = []
+    for t in toks:
+        text = t.text if isinstance(t, Tok) else str(t)
+        n = len(c.lay.wrap([text], width - 2 * pad, "body", size))
+        out.append(max(base, (n - 1) * leading * size + 1.7 * size))
+    return out
+
+
+def keep_fitting(people: list, heights: list[float], avail: float) -> tuple[list, list[float]]:
+    """The first rows that fit in ``avail`` points."""
+    tot, k = 0.0, 0
+    for h in heights:
+        if tot + h > avail:
+            break
+        tot += h
+        k += 1
+    return people[:k], heights[:k]
 
 
 def ymd(t: tuple[int, int, int]) -> str:
     return C.cn_date(*t)
 
 
-def name_cell(c: Ctx, padded_share: float = 0.5) -> Tok:
+def name_cell(c: Ctx, padded_share: float = 0.7) -> Tok:
     """The applicant in a 姓名 cell: two-character names are often padded there."""
     return c.cast.a(padded=len(c.app.name) == 2 and c.rng.random() < padded_share)
 
@@ -182,10 +212,11 @@ def assessment(c: Ctx) -> None:
     namew = r.choice([0.2, 0.17, 0.15]) * W  # narrow: long names wrap in it
     cw = [0.14 * W, namew, 0.11 * W, 0.12 * W, 0.15 * W]
     cw.append(W - sum(cw))
-    rh = [30, 30, 34, 34, 200, 110, 80, 70, 60]
+    nm = name_cell(c, 0.6)
+    rh = [fit_rows(c, namew, [nm], sz, 30)[0], 30, 34, 34, 200, 110, 80, 70, 60]
     t = Table(lay, c.L, y, cw, rh, size=sz, font="body", outer_width=r.choice([0.6, 1.4]))
     t.cell(0, 0, "姓　名" if r.random() < 0.5 else "姓名")
-    t.cell(0, 1, name_cell(c, 0.6))
+    t.cell(0, 1, nm)
     t.cell(0, 2, "性别")
     t.cell(0, 3, a.person.gender)
     t.cell(0, 4, "出生年月")
@@ -286,7 +317,7 @@ def employment_proof(c: Ctx) -> None:
     y = lay.para(c.L, y, c.W, ["特此证明。"], size=sz, leading=lead)
     y += sz * 1.5
     head, clerk = c.cast.others(2)
-    pairs = [("单位负责人：", head), ("经办人：", clerk if r.random() < 0.6 else (c.cast.trap() or clerk))]
+    pairs = [("单位负责人：", head), ("经办人：", clerk if r.random() < 0.5 else (c.cast.trap() or clerk))]
     if r.random() < 0.5:
         pairs.append(("联系电话：", f"0997-{r.randint(2100000, 2999999)}"))
     y = signer_row(c, y, pairs, sz * 0.9)
@@ -363,7 +394,7 @@ def paper_first(c: Ctx) -> None:
     # authors: applicant among co-authors, sometimes a trap co-author
     n_co = r.randint(1, 3)
     co = c.cast.others(n_co, uyghur_share=0.3)
-    if r.random() < 0.45:
+    if r.random() < 0.6:
         tr = c.cast.trap()
         if tr:
             co.append(tr)
@@ -453,13 +484,13 @@ def roster(c: Ctx) -> None:
     n = r.randint(14, 22)
     people: list[Tok] = c.cast.others(n - 1, uyghur_share=0.4)
     traps = c.cast.traps()[:r.randint(1, 2)] if r.random() < 0.8 else []
-    k = r.randint(0, len(people))
+    k = r.randint(0, min(len(people), 9))
     people.insert(k, c.cast.a())
     for t in traps:
         people.insert(min(len(people), max(0, k + r.choice([-1, 1, 2]))), t)
-    people = people[:max(n, k + 2)]
-    if not any(p.is_applicant for p in people):
-        people[-1] = c.cast.a()
+    if r.random() < 0.4:  # the table pads every two-character name
+        sep = r.choice(["\u3000", " "])
+        people = [c.cast.pad(p, sep) for p in people]
     W = c.W
     namew = r.choice([0.14, 0.17, 0.2])
     cols = [("序号", 0.08), ("姓名", namew), ("性别", 0.08), ("民族", 0.1), ("工作单位", 0.0),
@@ -467,18 +498,23 @@ def roster(c: Ctx) -> None:
     fixed = sum(w for _, w in cols)
     cw = [(w if w else 1 - fixed) * W for _, w in cols]
     rowh = sz * r.uniform(2.0, 2.4)
-    rows = min(len(people), int((A4_H - 90 - y) / rowh) - 1)
-    people = people[:rows] if any(p.is_applicant for p in people[:rows]) else people[:rows - 1] + [c.cast.a()]
-    t = Table(lay, c.L, y, cw, [rowh] * (len(people) + 1), size=sz)
+    short = r.random() < 0.5  # 汉 / 维吾尔 rather than 汉族 / 维吾尔族
+
+    def eth(p: Tok) -> str:
+        e = a.person.ethnicity if p.is_applicant else (
+            "维吾尔族" if any(d in p.text for d in "·•・.") else "汉族")
+        return e[:-1] if short else e
+    hs = [max(h1, h2) for h1, h2 in zip(fit_rows(c, cw[1], people, sz, rowh),
+                                        fit_rows(c, cw[3], [eth(p) for p in people], sz, rowh))]
+    people, hs = keep_fitting(people, hs, A4_H - 90 - y - rowh)
+    t = Table(lay, c.L, y, cw, [rowh] + hs, size=sz)
     for j, (h, _) in enumerate(cols):
         t.cell(0, j, h, font="label")
     for i, p in enumerate(people, 1):
-        is_u = "·" in p.text or any(d in p.text for d in "•・.")
         t.cell(i, 0, str(i))
         t.cell(i, 1, p)
         t.cell(i, 2, a.person.gender if p.is_applicant else r.choice(["男", "女"]))
-        t.cell(i, 3, (a.person.ethnicity if p.is_applicant else ("维吾尔族" if is_u else "汉族"))[:-1]
-               if r.random() < 0.5 else (a.person.ethnicity if p.is_applicant else ("维吾尔族" if is_u else "汉族")))
+        t.cell(i, 3, eth(p))
         t.cell(i, 4, a.unit if p.is_applicant else r.choice(C.OWN_UNITS), size=sz * 0.9)
         t.cell(i, 5, a.title if p.is_applicant else r.choice(C.TITLES), size=sz * 0.95)
         t.cell(i, 6, "")

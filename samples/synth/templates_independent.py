@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import content as C
 from .layout import A4_H, A4_W, Table, Tok
-from .templates import RED, Ctx, label_value_line, stamp, title, ymd
+from .templates import RED, Ctx, fit_rows, keep_fitting, label_value_line, stamp, title, ymd
 
 __all__ = ["INDEPENDENT"]
 
@@ -61,10 +61,13 @@ def project_completion(c: Ctx) -> None:
         t = c.cast.trap()
         if t:
             people.insert(min(len(people), k + 1), t)
+    if r.random() < 0.4:
+        sep = r.choice(["\u3000", " "])
+        people = [c.cast.pad(p, sep) for p in people]
     W = c.W
     cw = [0.08 * W, 0.16 * W, 0.08 * W, 0.13 * W, 0.25 * W]
     cw.append(W - sum(cw))
-    rh = [sz * 3] + [sz * r.uniform(2.8, 3.4)] * len(people)
+    rh = [sz * 3] + fit_rows(c, cw[1], people, sz, sz * r.uniform(2.8, 3.4))
     t = Table(lay, c.L, y, cw, rh, size=sz, outer_width=1.2)
     for j, h in enumerate(["排名", "姓　名", "性别", "职称", "工作单位", "对成果的主要贡献"]):
         t.cell(0, j, h, font="label")
@@ -80,7 +83,8 @@ def project_completion(c: Ctx) -> None:
     y = t.bottom + 34
     lead = people[0]
     lay.text(c.L, y, ["项目负责人（签字）："], size=sz, font="label")
-    lay.signature(c.L + sz * 10 + 4, y + 2, lead.text, sz * 1.6, own=lead.is_applicant, max_w=150)
+    lay.signature(c.L + sz * 10 + 4, y + 2, a.name if lead.is_applicant else "".join(lead.text.split()), sz * 1.6,
+                  own=lead.is_applicant, max_w=150)
     y += sz * 3
     lay.text(c.L, y, "项目承担单位（盖章）：", size=sz, font="label")
     lay.text(c.L + sz * 11, y, a.unit, size=sz)
@@ -181,8 +185,8 @@ def appointment(c: Ctx) -> None:
         if not isinstance(p, Tok):
             continue
         t = a.title if p.is_applicant else r.choice(C.TITLES)
-        lay.text(c.L + sz * 2, y, [p], size=sz)
-        lay.text(c.L + sz * 12, y, t, size=sz)
+        _, xe = lay.text(c.L + sz * 2, y, [p], size=sz)
+        lay.text(max(c.L + sz * 12, xe + sz * 2), y, t, size=sz)
         y += sz * lead
         if y > A4_H - 200:
             break
@@ -206,8 +210,8 @@ def work_summary(c: Ctx) -> None:
         lay.text(c.cx, y - sz * 0.4, [f"{a.unit}　", c.cast.a()], size=sz, align="center")
         y += sz * 1.8
     else:
-        label_value_line(c, c.L, y, "申报人：", c.cast.a(), sz)
-        label_value_line(c, c.L + c.W * 0.45, y, "申报资格：", a.applying, sz)
+        xe = label_value_line(c, c.L, y, "申报人：", c.cast.a(), sz)
+        label_value_line(c, max(c.L + c.W * 0.45, xe + sz * 2), y, "申报资格：", a.applying, sz)
         y += sz * 2.2
     birth = f"{a.birth[0]}年{a.birth[1]}月"
     school = r.choice(["新疆农业大学", "塔里木大学", "新疆大学", "石河子大学", "昌吉学院", "新疆水利水电学校"])
@@ -250,7 +254,7 @@ def signin(c: Ctx) -> None:
     y += sz * 1.2
     n = r.randint(12, 18)
     people = c.cast.others(n - 1, uyghur_share=0.4)
-    k = r.randint(0, len(people))
+    k = r.randint(0, min(len(people), 9))
     people.insert(k, c.cast.a())
     if r.random() < 0.7:
         t = c.cast.trap()
@@ -260,11 +264,11 @@ def signin(c: Ctx) -> None:
     cw = [0.07 * W, 0.17 * W, 0.3 * W, 0.13 * W, 0.15 * W]
     cw.append(W - sum(cw))
     rowh = sz * r.uniform(2.4, 2.8)
-    rows = min(len(people), int((A4_H - 70 - y) / rowh) - 1)
-    if not any(p.is_applicant for p in people[:rows]):
-        people[rows - 1] = c.cast.a()
-    people = people[:rows]
-    t = Table(lay, c.L, y, cw, [rowh] * (rows + 1), size=sz, outer_width=r.choice([0.6, 1.2]))
+    if r.random() < 0.4:
+        sep = r.choice(["\u3000", " "])
+        people = [c.cast.pad(p, sep) for p in people]
+    people, hs = keep_fitting(people, fit_rows(c, cw[1], people, sz, rowh), A4_H - 70 - y - rowh)
+    t = Table(lay, c.L, y, cw, [rowh] + hs, size=sz, outer_width=r.choice([0.6, 1.2]))
     for j, h in enumerate(["序号", "姓名", "工作单位", "职称", "联系电话", "签名"]):
         t.cell(0, j, h, font="label")
     for i, p in enumerate(people, 1):
@@ -277,8 +281,8 @@ def signin(c: Ctx) -> None:
         x0, y0, x1, y1 = t.rect(i, 5)
         t.cell(i, 5, "")
         if p.is_applicant or r.random() < 0.85:
-            name = a.name if p.is_applicant else p.text
-            lay.signature(x0 + r.uniform(4, 12), y1 - rowh * 0.28, name, sz * r.uniform(1.3, 1.6),
+            name = a.name if p.is_applicant else "".join(p.text.split())
+            lay.signature(x0 + r.uniform(4, 12), y1 - (y1 - y0) * 0.28, name, sz * r.uniform(1.3, 1.6),
                           own=p.is_applicant, max_w=x1 - x0 - 10)
     t.finish()
 
