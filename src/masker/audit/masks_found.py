@@ -63,16 +63,18 @@ def _local_std(ch: np.ndarray, k: int) -> np.ndarray:
 def _prepare(image: np.ndarray, text_h: float) -> _Page:
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    paper = float(np.percentile(gray, 90))
-    near = gray >= paper - 12
-    paper_bgr = np.median(image[near], axis=0) if near.any() else np.array([255, 255, 255], np.float32)
-    # paper noise: local std over paper-coloured pixels (sampled, for speed)
-    sub = gray[::2, ::2]
-    s = _local_std(sub, 5)
-    sel = (sub >= paper - 12) & (sub <= paper + 12)
-    noise = float(np.median(s[sel])) if sel.any() else 0.0
-    return _Page(image, gray, paper, paper_bgr.astype(np.float32), noise, max(6.0, float(text_h)))
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    sub = gray[::4, ::4]
+    paper = float(np.percentile(sub, 90))
+    near = sub >= paper - 12
+    paper_bgr = (np.median(image[::4, ::4][near], axis=0) if near.any()
+                 else np.array([255, 255, 255], np.float32))
+    # paper noise: local std over paper-coloured pixels (on a sample, for speed)
+    sub2 = gray[::2, ::2].astype(np.float32)
+    s = _local_std(sub2, 5)
+    sel = (sub2 >= paper - 12) & (sub2 <= paper + 12)
+    noise = float(np.median(s[sel][::7])) if sel.any() else 0.0
+    return _Page(image, gray.astype(np.float32), paper, paper_bgr.astype(np.float32), noise, max(6.0, float(text_h)))
 
 
 def find_masks(image: np.ndarray, text_h: float, chars_px: list | None = None,
@@ -135,12 +137,17 @@ def _same_row(a: Box, b: Box) -> bool:
 # ---------------------------------------------------------------- solid fills
 
 def _solid(pg: _Page) -> list[FoundMask]:
-    img = pg.img.astype(np.float32)
     H, W = pg.gray.shape
-    std = np.maximum.reduce([_local_std(img[..., c], 5) for c in range(3)])
-    flat = std <= max(6.0, 2.5 * pg.noise)
-    dist = np.abs(img - pg.paper_bgr).max(axis=2)
-    cand = (flat & (dist >= 45)).astype(np.uint8)
+    chans = cv2.split(pg.img)
+    thr = max(6.0, 2.5 * pg.noise)
+    flat = None
+    far = None
+    for c, ch in enumerate(chans):
+        f = _local_std(ch.astype(np.float32), 5) <= thr
+        flat = f if flat is None else (flat & f)
+        d = cv2.absdiff(ch, np.full_like(ch, int(round(float(pg.paper_bgr[c]))))) >= 45
+        far = d if far is None else (far | d)
+    cand = (flat & far).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
     min_side = max(6.0, 0.45 * pg.text_h)
     out = []
@@ -191,7 +198,8 @@ def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[Fou
     rng3 = cv2.dilate(g, k3) - cv2.erode(g, k3)
     flat3 = rng3 <= max(7.0, 2.5 * pg.noise + 3)
     mid = (g > 40) & (g < pg.paper - 12)
-    cand = (flat3 & mid).astype(np.uint8)
+    near_dark = cv2.dilate((g < 90).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    cand = (flat3 & mid & ~near_dark).astype(np.uint8)
     for m in solids:
         x0, y0, x1, y1 = (int(v) for v in _grow(m.box, 2, W, H))
         cand[y0:y1, x0:x1] = 0
@@ -199,7 +207,7 @@ def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[Fou
     cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
     ks = int(max(3, 0.5 * pg.text_h)) | 1
     joined = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, np.ones((ks, ks), np.uint8))
-    joined[cv2.dilate((g < 90).astype(np.uint8), k3) > 0] = 0  # never across a table rule or a dark stroke
+    joined[near_dark] = 0  # never across a table rule or a dark stroke
     n, lab, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out: list[FoundMask] = []
     min_side = 0.5 * pg.text_h
@@ -231,7 +239,7 @@ def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[Fou
             one_tone = hist.max() / max(1, hist.sum())
             vals = region[comp]
             spread = float(np.percentile(vals, 90) - np.percentile(vals, 10))
-            if contrast >= 35 and one_tone <= 0.75 and spread >= 20 and _neutral_or_red(pg.img[y0:y1, x0:x1][comp]):
+            if contrast >= 35 and one_tone <= 0.75 and spread >= 8 and _neutral_or_red(pg.img[y0:y1, x0:x1][comp]):
                 out.append(FoundMask(_grow((x0, y0, x1, y1), 0.15 * pg.text_h, W, H), "blur", 0.8))
             continue
         # mosaic: the steps run straight along block edges (a step continues on the next row /
@@ -334,6 +342,8 @@ def _scribble(pg: _Page, found: list[FoundMask], chars_px: list) -> list[FoundMa
         x0, y0, x1, y1 = x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1
         box = (float(x0), float(y0), float(x1), float(y1))
         bw, bh = x1 - x0, y1 - y0
+        if bw < 0.6 * pg.text_h or bh < 0.6 * pg.text_h:
+            continue
         reg_ink = ink[y0:y1, x0:x1]
         f_ink = float(reg_ink.mean())
         reg = pg.gray[y0:y1, x0:x1]
