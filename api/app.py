@@ -65,6 +65,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {**_ERR, "description": "busy, not ready, or over the time limit; retry after Retry-After seconds",
           "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}},
 }
+OPTIONAL_ERRORS = {**ERRORS, 501: {**_ERR, "description": "not available in this build (the library function is "
+                                                           "missing)"}}
 _FILE = {"type": "string", "format": "binary", "description": "JPEG, PNG, TIFF, BMP, WebP or PDF"}
 _NAME = {"type": "string", "minLength": 1, "maxLength": 40, "description": "the applicant's name as written in Chinese",
          "examples": ["艾合买提·阿不都热依木"]}
@@ -309,7 +311,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                [name, unit])
         return _file_reply(reply)
 
-    @app.post("/v1/audit", response_model=M.AuditResponse, responses=ERRORS, tags=["contract"],
+    @app.post("/v1/audit", response_model=M.AuditResponse, responses=OPTIONAL_ERRORS, tags=["contract"],
               summary="审核已遮盖文件 / judge a masked file",
               openapi_extra=_multipart({"file": _FILE, "name": _NAME, "unit": _UNIT,
                                         "original": {**_FILE, "description": "the unmasked original (optional)"}},
@@ -325,7 +327,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                                   "original": original}, [name, unit])
         return JSONResponse(reply["json"])
 
-    @app.post("/v1/check", response_model=M.CheckResponse, responses=ERRORS, tags=["contract"],
+    @app.post("/v1/check", response_model=M.CheckResponse, responses=OPTIONAL_ERRORS, tags=["contract"],
               summary="图片合规检查 / image compliance",
               openapi_extra=_multipart({"file": _FILE, "expect": {"type": "string", "enum": ["document", "photo"],
                                                                   "default": "document"}}, ["file"]))
