@@ -189,7 +189,13 @@ class SignatureFinder:
                 return None  # 申报人：张三 — a printed name field, the name finder's business
             for b, t in cands:
                 if reads_as_name(t, name) and b[0] < stop_x:
-                    box = self._ink_box(ctx, b, lh, printed) or b
+                    own_line = slot is right and lab.after and b[0] >= lab.box[2] - 1
+                    others = [l.box for l in ctx.lines
+                              if not (own_line and l is lab.line) and _overlap(l.box, b) < 0.5 * _area(l.box)]
+                    if own_line:
+                        others.append(lab.box)
+                    ink = self._ink_box(ctx, b, lh, others)
+                    box = _union(ink, b) if ink else b
                     return box, t, True
             s = (slot[0], slot[1], stop_x, slot[3])
             if s[2] - s[0] < 1.5 * lh:
@@ -227,8 +233,8 @@ class SignatureFinder:
         f = crop.astype(np.int16)
         b, g, r = f[..., 0], f[..., 1], f[..., 2]
         gray = (b + g + r) // 3
-        dark = gray < 150
-        blue = (b - r > 40) & (gray < 200)
+        dark = gray < 185
+        blue = (b - r > 40) & (gray < 215)
         red = (r - np.maximum(g, b)) > 50        # seal ink is not handwriting
         ink = ((dark | blue) & ~red).astype(np.uint8)
         # printed lines (and the label) are not handwriting
@@ -266,7 +272,7 @@ class SignatureFinder:
         xs0, ys0, xs1, ys1 = x0c, y0c, x1c, y1c
         if (ys1 - ys0) < min_h * lhp or (xs1 - xs0) < 0.8 * lhp:
             return None
-        m = 2
+        m = 3
         return ((X0 + xs0 - m) / s, (Y0 + ys0 - m) / s, (X0 + xs1 + m) / s, (Y0 + ys1 + m) / s)
 
 
@@ -289,6 +295,10 @@ def _span_box(line: TextLine, a: int, b: int) -> Box:
     x0, y0, x1, y1 = line.box
     n = max(1, len(line.text))
     return (x0 + (x1 - x0) * a / n, y0, x0 + (x1 - x0) * b / n, y1)
+
+
+def _union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _overlap(a: Box, b: Box) -> float:
