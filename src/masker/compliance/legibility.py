@@ -94,8 +94,11 @@ def measure_line(gray: np.ndarray, box) -> LineMeasure | None:
 def _glyph_height(mask: np.ndarray) -> float | None:
     """Height of the text band in a line box: runs of inked rows joined across small gaps, the
     run holding the most ink; table rules and a neighbour line's edge fall outside it."""
-    prof = mask.mean(axis=1)
-    inked = prof > 0.02
+    cols = mask.mean(axis=0) < 0.7  # drop vertical rules (table borders) running through the box
+    if cols.sum() < 4:
+        return None
+    prof = mask[:, cols].mean(axis=1)
+    inked = prof > max(0.02, 0.08 * float(prof.max()))
     if not inked.any():
         return None
     h = len(prof)

@@ -7,7 +7,7 @@ Rules, each its own finding with the measured value and the allowed range:
 - background: sampled in a frame along the top and the upper sides, away from the head; red is a
   hue/saturation/value band, not one RGB value: hue ≤ 10° or ≥ 340°, saturation ≥ 0.43,
   value ≥ 0.35; ≥ 85 % of the sample must fall in it (BACKGROUND_NOT_RED); it must be even:
-  lightness spread (p95 − p5 of L*) ≤ 28 and colour spread (p95 − p5 of a*, b*) ≤ 30
+  lightness spread (p95 − p5 of L*) ≤ 22 and colour spread (p95 − p5 of a*, b*) ≤ 25
   (BACKGROUND_UNEVEN);
 - exactly one face (NO_FACE, MULTIPLE_FACES; a second face counts when it is at least 30 % the
   height of the largest);
@@ -37,8 +37,8 @@ RED_SHARE_MIN = 0.85
 RED_HUE_MAX_DEG = 10.0
 RED_SAT_MIN = 0.43
 RED_VAL_MIN = 0.35
-UNEVEN_L_MAX = 28.0
-UNEVEN_AB_MAX = 30.0
+UNEVEN_L_MAX = 22.0
+UNEVEN_AB_MAX = 25.0
 CENTRE_TOL = 0.08
 HEAD_MIN, HEAD_MAX = 0.42, 0.72
 SECOND_FACE_MIN = 0.30

@@ -229,3 +229,81 @@ def to_bytes(image: np.ndarray, fmt: str = ".png") -> bytes:
 
     ok, buf = cv2.imencode(fmt, image)
     return io.BytesIO(buf.tobytes()).getvalue()
+
+
+# ---------------------------------------------------------------- photo variants
+
+def background_mask(photo: np.ndarray, tol: float = 16.0) -> np.ndarray:
+    """Mask (bool) of a plain studio background: per row, the colour at the image's side edges
+    (carried down once the shoulders reach the edges) is the background's; pixels within ``tol``
+    (CIELAB distance) of it and connected to the top or the sides are background. Follows
+    gradients and vignettes; leaves hair, skin and clothes alone."""
+    import cv2
+
+    h, w = photo.shape[:2]
+    lab = cv2.cvtColor(cv2.GaussianBlur(photo, (3, 3), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
+    e = max(2, w // 25)
+    top_ref = np.median(lab[: max(2, h // 30)].reshape(-1, 3), axis=0)
+    ref = np.empty((h, 3), np.float32)
+    last = top_ref
+    for y in range(h):
+        edge = np.concatenate([lab[y, :e], lab[y, w - e:]])
+        m = np.median(edge, axis=0)
+        if np.linalg.norm(m - last) < 12.0:  # still background at the edges (a slow gradient)
+            last = m
+        ref[y] = last
+    ref = cv2.blur(ref[:, None, :], (1, 15))[:, 0, :]
+    d = np.linalg.norm(lab - ref[:, None, :], axis=2)
+    cand = (d < tol).astype(np.uint8)
+    n, lbl = cv2.connectedComponents(cand, connectivity=4)
+    border = set(np.unique(lbl[0, :])) | set(np.unique(lbl[: h // 2, 0])) | set(np.unique(lbl[: h // 2, -1]))
+    border.discard(0)
+    m = np.isin(lbl, list(border)) & (cand > 0)
+    m = cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    return m
+
+
+def replace_background(photo: np.ndarray, rgb: tuple[int, int, int] = (220, 20, 30),
+                       gradient: float = 0.0, tol: float = 16.0) -> np.ndarray:
+    """The photo with its plain background replaced by a colour (``gradient`` > 0 darkens it
+    towards the bottom by that fraction: an uneven background)."""
+    import cv2
+
+    h, w = photo.shape[:2]
+    m = background_mask(photo, tol).astype(np.float32)
+    m = cv2.GaussianBlur(m, (3, 3), 0)[:, :, None]
+    bg = np.empty_like(photo, dtype=np.float32)
+    bg[:] = (rgb[2], rgb[1], rgb[0])
+    if gradient:  # darker towards the right: an uneven background
+        ramp = 1.0 - gradient * np.linspace(0, 1, w, dtype=np.float32)[None, :, None]
+        bg *= ramp
+    out = photo.astype(np.float32) * (1 - m) + bg * m
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def pad_photo(photo: np.ndarray, factor: float, colour: tuple[int, int, int] | None = None) -> np.ndarray:
+    """The same photo with the subject smaller: background added around it (same aspect)."""
+    import cv2
+
+    h, w = photo.shape[:2]
+    H, W = int(h * factor), int(w * factor)
+    c = colour or tuple(int(v) for v in np.median(photo[:max(2, h // 20)].reshape(-1, 3), axis=0))
+    out = np.empty((H, W, 3), np.uint8)
+    out[:] = c
+    y0, x0 = H - h, (W - w) // 2  # keep the shoulders on the bottom edge
+    out[y0:, x0:x0 + w] = photo
+    return cv2.resize(out, (w, h), interpolation=cv2.INTER_AREA)
+
+
+def draw_cap(photo: np.ndarray, face_box, rgb: tuple[int, int, int] = (240, 240, 235)) -> np.ndarray:
+    """A crude cap over the top of the head above a face box (for the headwear warning)."""
+    import cv2
+
+    out = photo.copy()
+    x0, y0, x1, y1 = (int(v) for v in face_box)
+    fw, fh = x1 - x0, y1 - y0
+    col = (rgb[2], rgb[1], rgb[0])
+    cx = (x0 + x1) // 2
+    cv2.ellipse(out, (cx, y0 + int(0.05 * fh)), (int(0.62 * fw), int(0.62 * fh)), 0, 180, 360, col, -1)
+    cv2.rectangle(out, (x0 - int(0.25 * fw), y0 - int(0.02 * fh)), (x1 + int(0.25 * fw), y0 + int(0.1 * fh)), col, -1)
+    return out
