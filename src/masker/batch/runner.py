@@ -95,6 +95,11 @@ def run_batch_jobs(jobs: list[Job], out_dir: str | Path, workers: int = 1, resum
                           "to continue, or choose another --out", code="OUTPUT_EXISTS")
     if backend not in ("local", "ray"):
         raise OptionError("--engine-backend 只能是 local 或 ray / the backend must be local or ray")
+    if timeout is None:
+        try:
+            timeout = float(os.environ.get("MASKER_BATCH_TIMEOUT", "") or 0) or None
+        except ValueError:
+            timeout = None
     if workers is None or workers <= 0:
         workers = cpu_count() if backend == "local" else 0
     nthreads = plan_threads(max(1, workers), threads)
