@@ -18,6 +18,7 @@ import time
 from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator
 
+from ..errors import MaskerError
 from .job import error_row, process_job
 from .manifest import Job
 
@@ -170,7 +171,9 @@ def run_local(jobs: list[Job], workers: int, threads: int, engine: str | None = 
                     yield error_row(job, "WORKER_CRASHED", f"处理进程意外退出（可能内存不足）/ the worker process died "
                                     f"(exit code {code}; out of memory?)", 3, time.monotonic() - s.started)
                 elif not s.ready:
-                    raise RuntimeError(f"a batch worker failed to start (exit code {s.proc.exitcode})")
+                    s.proc.join(timeout=2)
+                    raise MaskerError(f"处理进程无法启动 / a batch worker failed to start (exit code "
+                                      f"{s.proc.exitcode}; run with -v for its log)", code="WORKER_START_FAILED")
                 s.stop(hard=True)
                 i = slots.index(s)
                 slots[i] = _Slot(ctx, threads, engine, factory, thumbs, log_level) if (pending or
