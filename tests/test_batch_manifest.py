@@ -108,3 +108,21 @@ def test_results_jsonl_torn_line_is_cut(tmp_path):
     assert list(read_results(p)) == ["a"]
     repair_tail(p)
     assert p.read_bytes() == b'{"key": "a", "verdict": "pass"}\n'
+
+
+def test_backend_and_thread_planning(monkeypatch):
+    from argparse import Namespace
+
+    from masker.batch.runner import _backend_from_args, cpu_count, plan_threads
+
+    assert _backend_from_args(Namespace(backend="local", engine=None)) == ("local", None)
+    assert _backend_from_args(Namespace(backend="ray", engine="null")) == ("ray", "null")
+    # `masker batch ... --engine ray` (the batch parser's own --engine, dest batch_engine)
+    assert _backend_from_args(Namespace(backend="local", engine=None, batch_engine="ray")) == ("ray", None)
+    assert _backend_from_args(Namespace(backend="local", engine=None, batch_engine="rapidocr")) == ("local", "rapidocr")
+    assert _backend_from_args(Namespace(backend="local", engine="ray")) == ("ray", None)
+    monkeypatch.delenv("MASKER_OCR_THREADS", raising=False)
+    assert plan_threads(1) == cpu_count() and plan_threads(cpu_count()) == 1 and plan_threads(2, 3) == 3
+    assert plan_threads(cpu_count() * 4) == 1
+    monkeypatch.setenv("MASKER_OCR_THREADS", "3")
+    assert plan_threads(2) == 3
