@@ -379,6 +379,15 @@ class Table:
         sz = size or self.size
         key = lay.font(font or self.fontname)
         lines = lay.wrap(parts, x1 - x0 - 2 * self.pad, key, sz, first_indent=indent * sz)
+        if (len(lines) > 1 and not any(isinstance(p, Tok) for p in parts)
+                and sz * (leading * (len(lines) - 1) + 1.1) > y1 - y0):
+            # a label that does not fit: set it smaller, on one line, as people do in Word
+            plain = "".join(str(p) for p in parts)
+            if "\n" not in plain:
+                fit = (x1 - x0 - 2 * self.pad) / max(1e-6, F.measure(plain, key, 1.0))
+                if fit >= 0.65 * sz:
+                    sz = min(sz, fit * 0.98)
+                    lines = lay.wrap(parts, x1 - x0 - 2 * self.pad, key, sz, first_indent=indent * sz)
         lh = sz * leading
         total = lh * (len(lines) - 1)
         if valign == "middle":

@@ -306,7 +306,8 @@ def employment_proof(c: Ctx) -> None:
     y += sz * lead
     since = (a.start_year + r.randint(0, 4), r.choice([7, 7, 8, 9, 3]))
     ethnic = a.person.ethnicity
-    p1 = ["兹证明", c.cast.a(), f"同志，{a.person.gender}，{ethnic}，身份证号：{a.id_number}，",
+    p1 = [r.choice(["兹证明", "兹证明", "兹有", "兹证明我单位职工"]), c.cast.a(),
+          f"同志，{a.person.gender}，{ethnic}，身份证号：{a.id_number}，",
           f"自{since[0]}年{since[1]}月起在我单位{a.department}工作至今，现任{a.title}，",
           r.choice(["属我单位在编在岗职工。", "劳动关系在我单位。", "一直从事水利工程技术工作。"])]
     y = lay.para(c.L, y, c.W, p1, size=sz, leading=lead, break_applicant=r.random() < 0.4)
@@ -370,7 +371,7 @@ def cont_edu(c: Ctx) -> None:
     lay.text(fx, y + sz * 1.8, "查询网址：www.xjzcsq.com", size=sz * 0.85)
     xc = x1 - 130
     ly = max(y + 20, y1 - 80)
-    lay.text(xc, ly, issuer, size=sz * 0.9, align="center")
+    lay.text(xc, ly, issuer, size=min(sz * 0.9, 210 / len(issuer)), align="center")
     lay.text(xc, ly + sz * 1.8, ymd((year, r.randint(9, 12), r.randint(1, 28))), size=sz * 0.9, align="center")
     stamp(c, xc + r.uniform(-15, 15), ly + r.uniform(-15, 10), issuer, r.choice(["", "培训专用章", "专用章"]))
 
@@ -552,7 +553,7 @@ def id_card(c: Ctx) -> None:
     lay.text(fx, fy, "住　址", size=ls, font="label", color=lab_col)
     addr = f"新疆阿克苏地区{a.county}{r.choice(['解放路', '人民路', '英巴扎路', '新华西路', '塔北路', '文化路'])}" \
            f"{r.randint(1, 200)}号{r.randint(1, 30)}栋{r.randint(1, 6)}单元{r.randint(101, 602)}号"
-    lay.para(fx + ls * 3.6, fy, cw * 0.52, [addr], size=vs, indent=0, leading=1.35)
+    lay.para(fx + ls * 3.6, fy, cw * 0.66 - 16 * k - ls * 3.6 - 6 * k, [addr], size=vs, indent=0, leading=1.35)
     lay.text(fx, y0 + ch - 16 * k, "公民身份号码", size=ls, font="label", color=lab_col)
     lay.text(fx + ls * 7, y0 + ch - 16 * k, a.id_number, size=vs * 1.1, font="label")
     lay.photo(x0 + cw * 0.66, y0 + 18 * k, x0 + cw * 0.66 + 66 * k, y0 + 18 * k + 82 * k)
