@@ -458,7 +458,7 @@ def paper_first(c: Ctx) -> None:
                 yb += bsz * 1.8
     # footnote: 作者简介 names the applicant again
     lay.line(c.L, foot_y - 6, c.L + 120, foot_y - 6, 0.5)
-    fs = 9
+    fs = 10.5  # names are set at 10.5 pt or more everywhere
     lay.text(c.L, foot_y + 6, f"收稿日期：{year}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}", size=fs)
     bio = ["作者简介：", c.cast.a(), f"（{a.birth[0]}—），{a.person.gender}，新疆{a.county}人，{a.title}，"
            f"{r.choice(['本科', '硕士'])}，主要从事{r.choice(['水利工程建设管理', '水资源管理', '灌区运行管理', '水土保持'])}工作。"]
