@@ -176,9 +176,9 @@ def run_local(jobs: list[Job], workers: int, threads: int, engine: str | None = 
                                       f"{s.proc.exitcode}; run with -v for its log)", code="WORKER_START_FAILED")
                 s.stop(hard=True)
                 i = slots.index(s)
-                slots[i] = _Slot(ctx, threads, engine, factory, thumbs, log_level) if (pending or
-                                                                                       any(x.job for x in slots)) else s
-                if slots[i] is s:
+                if pending:
+                    slots[i] = _Slot(ctx, threads, engine, factory, thumbs, log_level)
+                else:
                     slots.pop(i)
     finally:
         for s in slots:

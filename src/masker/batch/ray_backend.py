@@ -71,7 +71,9 @@ def run_ray(jobs: list[Job], workers: int, threads: int, address: str | None = N
         if address:
             ray.init(address=address, **kw)
         else:
-            ray.init(num_cpus=max(1, workers * max(1, threads)), **kw)
+            from .runner import cpu_count
+
+            ray.init(num_cpus=workers * max(1, threads) if workers > 0 else cpu_count(), **kw)
         started_here = True
     if workers <= 0:
         workers = max(1, int(ray.cluster_resources().get("CPU", 1)) // max(1, threads))

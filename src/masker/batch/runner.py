@@ -102,7 +102,11 @@ def run_batch_jobs(jobs: list[Job], out_dir: str | Path, workers: int = 1, resum
             timeout = None
     if workers is None or workers <= 0:
         workers = cpu_count() if backend == "local" else 0
-    nthreads = plan_threads(max(1, workers), threads)
+    if backend == "ray" and address:
+        # the cluster's nodes are not this machine: one OCR thread per actor unless told otherwise
+        nthreads = plan_threads(10**6, threads)
+    else:
+        nthreads = plan_threads(workers if workers > 0 else cpu_count(), threads)
     summary = BatchSummary(out_dir=out, total=len(jobs), workers=workers, threads=nthreads, backend=backend)
 
     rows = read_results(results) if resume else {}
@@ -205,6 +209,18 @@ def _backend_from_args(args) -> tuple[str, str | None]:
     return backend, engine
 
 
+def _sigterm_as_interrupt() -> None:
+    """``kill PID`` stops the batch as Ctrl-C does: finished results kept, partial report written."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def handler(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, handler)
+
+
 def run_batch(args) -> int:
     """``masker batch MANIFEST --out DIR [--workers N] [--resume] [--engine-backend local|ray]
     [--address ADDR]``: 0 all pass, 1 some fail or error, 2 bad manifest (raised as InputError
@@ -215,6 +231,7 @@ def run_batch(args) -> int:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("masker.batch").setLevel(logging.INFO if verbose else logging.WARNING)
+    _sigterm_as_interrupt()
     summary = run_batch_jobs(jobs, args.out, workers=getattr(args, "workers", 1), resume=getattr(args, "resume", False),
                              backend=backend, address=getattr(args, "address", None), engine=engine,
                              threads=getattr(args, "threads", None), timeout=getattr(args, "timeout", None),
