@@ -66,6 +66,7 @@ class PeakSampler(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
         self.peaks: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
         self._halt = threading.Event()
 
     def run(self):
@@ -77,6 +78,11 @@ class PeakSampler(threading.Thread):
                 hwm = _hwm_kb(c.pid)
                 if hwm:
                     self.peaks[c.pid] = max(self.peaks.get(c.pid, 0), hwm)
+                try:
+                    t = c.cpu_times()
+                    self.cpu[c.pid] = max(self.cpu.get(c.pid, 0.0), t.user + t.system)
+                except psutil.Error:
+                    pass
             self._halt.wait(0.2)
 
     def stop(self):
@@ -100,9 +106,11 @@ def run_config(jobs, workers: int, threads: int) -> dict:
     n = len(stamps)
     w = min(workers, n)
     steady = (n - w) / (stamps[-1] - stamps[w - 1]) * 60 if n > w and stamps[-1] > stamps[w - 1] else float("nan")
-    peaks = [kb / 1024 for kb in sampler.peaks.values() if kb > 100_000]  # workers, not the resource tracker
+    big = [pid for pid, kb in sampler.peaks.items() if kb > 100_000]  # workers, not the resource tracker
+    peaks = [sampler.peaks[p] / 1024 for p in big]
+    cpu = sum(sampler.cpu.get(p, 0.0) for p in big)
     return {"workers": workers, "threads": threads, "files": n, "wall": t1 - t0, "total_fpm": n / (t1 - t0) * 60,
-            "steady_fpm": steady, "peak_mb": max(peaks) if peaks else float("nan"),
+            "steady_fpm": steady, "cpu_s": cpu, "peak_mb": max(peaks) if peaks else float("nan"),
             "errors": sum(v == "error" for v in verdicts)}
 
 
@@ -129,11 +137,11 @@ def main(argv=None) -> int:
     print(f"\n{args.files} pages of 1240×1754 px, mode {args.mode}, {os.cpu_count()} cores, "
           f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")
     print("| workers × OCR threads | steady files/min | speed-up vs 1×1 | total files/min (incl. start) "
-          "| wall s | peak RSS per worker MB |")
-    print("|---|---|---|---|---|---|")
+          "| wall s | worker CPU s (incl. start) | peak RSS per worker MB |")
+    print("|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['workers']} × {r['threads']} | {r['steady_fpm']:.1f} | {r['steady_fpm'] / base['steady_fpm']:.2f}× "
-              f"| {r['total_fpm']:.1f} | {r['wall']:.1f} | {r['peak_mb']:.0f} |")
+              f"| {r['total_fpm']:.1f} | {r['wall']:.1f} | {r['cpu_s']:.1f} | {r['peak_mb']:.0f} |")
     return 0
 
 

@@ -71,7 +71,8 @@ class Score:
                         self.area_ratios.append(sum(area(tuple(m)) for m in over) / area(tuple(p["box"])))
             else:
                 self.misses.append(f"{page['file']}:{parts[0]['text']}")
-        for o in page.get("other_names", []):
+        others = page.get("other_names", []) + [s for s in page.get("signatures", []) if not s.get("own")]
+        for o in others:
             self.other_names += 1
             ob = tuple(o["box"])
             if any(overlap_area(tuple(m), ob) >= 0.25 * max(area(ob), 1e-6) for m in masks):

@@ -48,9 +48,11 @@ def remove_rules(ink: np.ndarray, line_height: float) -> np.ndarray:
     return ink & (rules == 0)
 
 
-def text_band(rows: np.ndarray, line_height: float, thr: float) -> tuple[int, int] | None:
-    """The run of inked rows holding most ink: the text line itself, not a specks of the lines
-    above/below. Blank gaps shorter than 0.15 line heights (inside a glyph) do not split it."""
+def text_band(rows: np.ndarray, line_height: float, thr: float,
+              core: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The run of inked rows that is the text line itself, not the lines above/below: the one
+    overlapping the OCR line's ``core`` rows most, else the one holding most ink. Blank gaps
+    shorter than 0.15 line heights (inside a glyph) do not split it."""
     inked = rows > thr
     if not inked.any():
         return None
@@ -66,7 +68,11 @@ def text_band(rows: np.ndarray, line_height: float, thr: float) -> tuple[int, in
         else:
             prev = int(i)
     bands.append([start, prev + 1])  # type: ignore[list-item]
-    best = max(bands, key=lambda b: float(rows[b[0]:b[1]].sum()))
+    def key(b):
+        ov = 0 if core is None else max(0, min(b[1], core[1]) - max(b[0], core[0]))
+        return (ov, float(rows[b[0]:b[1]].sum()))
+
+    best = max(bands, key=key)
     return best[0], best[1]
 
 
@@ -105,7 +111,9 @@ def fit_span(image: np.ndarray, line_box: Box, x0: float, x1: float,
         return None
     # the text band in the name's columns first, so ink of the lines above/below is left out
     a, b = int(max(0, x0 - cx0)), int(min(cx1 - cx0, x1 - cx0))
-    band = text_band(ink[:, a:b].sum(axis=1) if b > a else ink.sum(axis=1), lh, 0)
+    core = (int(line_box[1] - ry0 + 0.3 * lh), int(line_box[3] - ry0 - 0.3 * lh))
+    cols = ink[:, a:b] if b > a else ink
+    band = text_band(cols.sum(axis=1), lh, max(1.0, 0.03 * cols.shape[1]), core)
     if band is None:
         return None
     b0, b1 = band
@@ -157,7 +165,7 @@ def fit_span(image: np.ndarray, line_box: Box, x0: float, x1: float,
         gap_r = float(run[1] - run[0]) if next_x0 is not None else float("inf")
     if right_ink <= left_ink:
         return None
-    band = text_band(ink[:, left_ink:right_ink].sum(axis=1), lh, 0)
+    band = text_band(ink[:, left_ink:right_ink].sum(axis=1), lh, max(1.0, 0.03 * (right_ink - left_ink)), core)
     if band is None:
         return None
     top, bot = band

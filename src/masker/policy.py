@@ -4,6 +4,33 @@ Why these numbers: a name mask is the name's glyphs plus a margin of about 10% o
 height, so it never reaches into neighbouring characters or lines; anything much taller than a
 line or wider than a long name is not a name mask and would hide content the reviewers need.
 Seals are the one mask allowed to be larger, still bounded.
+
+How ``audit`` applies the same policy to masks it finds on a masked page:
+
+- **Too large** (``MASK_TOO_LARGE``): every found mask goes through ``check_mask`` exactly as a
+  proposed one would. Its kind is what lies under it when the original is given (the own seal →
+  ``seal``, else ``name``); without the original a roughly square mask at least
+  ``audit_seal_min_lines`` line heights on each side is judged as a seal, anything else as a name.
+  The line height is the page's median text-line height. With the original, a mask that covers
+  the applicant's name but is more than ``audit_mask_area_factor`` times the name's area is too
+  large as well.
+- **Hidden or visible**: a character of the applicant's name counts as hidden when found masks
+  cover at least ``audit_hidden_coverage`` of its width (over most of its height); an occurrence
+  is covered when ``audit_covered_share`` of its width is hidden. None hidden → ``NAME_VISIBLE``;
+  some, with a visible run of at least ``partly_visible_min_chars`` characters →
+  ``NAME_PARTLY_VISIBLE``. The own seal must be covered over ``audit_seal_covered_share`` of its box.
+- **Partly visible without the original**: the masked page is read again; where a found mask
+  sits on a text line and the text right next to it (within ``audit_partly_max_gap`` line
+  heights) is the end of the applicant's name (``■伟``, ``■■·阿不都热依木``) or its beginning
+  (``张■``), and the mask is as wide as the missing characters (within
+  ``audit_partly_width_tolerance`` characters), the rest of the name is readable: a 2-character
+  Han name with one character left is partly visible. The visible piece must end where a name
+  ends (punctuation, a gap, a line end or a word that follows names, as for ``propose``), so
+  ``■伟华`` is not taken for ``张伟``.
+- **Other people**: a mask in a slot labelled for someone else (负责人：■■) is a warning without the
+  original (``MASK_ON_OTHER_LABEL``); with the original, a hidden name other than the
+  applicant's is ``OTHER_NAME_MASKED`` (error) and other hidden text ``MASK_OVER_OTHER_TEXT``
+  (warning), counting characters covered over ``audit_hidden_coverage``.
 """
 from __future__ import annotations
 
@@ -32,6 +59,21 @@ class Policy:
     partly_visible_min_chars: int = 1
     #: audit: a found mask this much larger than the name it covers is too large
     audit_mask_area_factor: float = 4.0
+    #: audit: a character counts as hidden when masks cover at least this share of it
+    audit_hidden_coverage: float = 0.6
+    #: audit: a name occurrence counts as covered when this share of its width is hidden
+    audit_covered_share: float = 0.9
+    #: audit: the own seal counts as covered when this share of its box is masked
+    audit_seal_covered_share: float = 0.85
+    #: audit, without the original: the visible rest of a name starts within this many line
+    #: heights of the mask ...
+    audit_partly_max_gap: float = 0.8
+    #: ... and the mask is as wide as the hidden characters, within this many characters
+    audit_partly_width_tolerance: float = 0.7
+    #: audit, without the original: a roughly square mask (sides within this ratio) at least
+    #: ``audit_seal_min_lines`` line heights on each side is judged by the seal limits
+    audit_seal_aspect: float = 1.6
+    audit_seal_min_lines: float = 3.0
 
     def check_mask(self, kind: str, box: Box, page_w: float, page_h: float,
                    line_height: float | None = None) -> str | None:

@@ -280,7 +280,7 @@ def _colour_residual(region: np.ndarray, paper: np.ndarray) -> float:
     """How far the non-paper pixels stray from one ink colour mixed with paper (median distance
     from the paper–ink line, 0–255). Text, pen, seal ink and masks over them stay near the line;
     photos do not."""
-    px = region.reshape(-1, 3).astype(np.float32) - paper
+    px = region.reshape(-1, 3).astype(np.float32) - paper  # any shape of BGR pixels
     d = np.abs(px).max(axis=1)
     px = px[d >= 30]
     if len(px) < 20:
@@ -320,9 +320,11 @@ def _ink(pg: _Page) -> np.ndarray:
 def _scribble(pg: _Page, found: list[FoundMask], chars_px: list) -> list[FoundMask]:
     ink = _ink(pg).astype(np.float32)
     H, W = ink.shape
+    inside = np.zeros((H, W), bool)
     for m in found:  # the ink of masks already found is not a scribble's
         x0, y0, x1, y1 = (int(v) for v in _grow(m.box, 2, W, H))
         ink[y0:y1, x0:x1] = 0
+        inside[y0:y1, x0:x1] = True
     s = int(max(5, 0.8 * pg.text_h))
     dens = cv2.boxFilter(ink, cv2.CV_32F, (s, s), borderType=cv2.BORDER_CONSTANT)
     cand = (dens >= 0.5).astype(np.uint8)
@@ -351,7 +353,7 @@ def _scribble(pg: _Page, found: list[FoundMask], chars_px: list) -> list[FoundMa
         f_mid = float(((reg < pg.paper - 25) & (reg >= pg.paper - 70)).mean())
         if not (0.3 <= f_ink <= 0.97) or f_mid > 0.4:
             continue
-        if _colour_residual(pg.img[y0:y1, x0:x1], pg.paper_bgr) > 22:
+        if _colour_residual(pg.img[y0:y1, x0:x1][~inside[y0:y1, x0:x1]], pg.paper_bgr) > 22:
             continue  # a photo or picture
         # readable text is not a scribble
         conf = [c for c in chars_px if getattr(c, "score", 0) >= 0.9 and _centre_in(c.box, box)]

@@ -98,6 +98,9 @@ def _glyph_height(mask: np.ndarray) -> float | None:
     if cols.sum() < 4:
         return None
     prof = mask[:, cols].mean(axis=1)
+    prof = np.where(prof > 0.7, 0.0, prof)  # horizontal rules: rows inked almost end to end
+    if prof.max() <= 0:
+        return None
     inked = prof > max(0.02, 0.08 * float(prof.max()))
     if not inked.any():
         return None
@@ -165,7 +168,8 @@ def findings_for(leg: Legibility) -> list:
             f"{leg.sharpness:.2f}, required ≥ {1 - RATIO_BLURRY / RATIO_ILLEGIBLE:.2f}){ocr_en}; rescan it or refocus",
             value={"blur_ratio": round(leg.ratio, 3), "sharpness": round(leg.sharpness or 0.0, 3),
                    "allowed_max": RATIO_BLURRY}))
-    if leg.glyph_px is not None and leg.glyph_px < MIN_GLYPH_PX:
+    # heavy blur thins the glyphs at half contrast: their height is then no measure of resolution
+    if leg.glyph_px is not None and leg.glyph_px < MIN_GLYPH_PX and not (out and leg.ratio > RATIO_ILLEGIBLE * 0.8):
         dpi = leg.glyph_px / (10.5 / 72.0 * 0.88)
         out.append(finding(
             "LOW_RESOLUTION", ERROR,

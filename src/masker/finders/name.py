@@ -58,7 +58,8 @@ def _continuations(lines: list[TextLine]) -> list[tuple[int, int]]:
                     right = b
                 continue
             vgap = lb.box[1] - la.box[3]
-            if -0.3 * ha <= vgap < 2.0 * ha:
+            # OCR line boxes are padded, so a wrapped cell line may overlap the one above
+            if -0.6 * ha <= vgap < 2.0 * ha and cy_b > cy_a + 0.5 * ha:
                 x_overlap = min(la.box[2], lb.box[2]) - max(la.box[0], lb.box[0])
                 if x_overlap > 0.5 * ha or abs(lb.box[0] - la.box[0]) < 3 * ha:
                     if below is None or lb.box[1] < lines[below].box[1] or (
@@ -202,7 +203,13 @@ class NameFinder:
             return _Side(True, "word")
         if not surname_like(t.ch, self._dotted):
             return _Side(True, "not a name character")
-        return _Side(False, "han before", extra=_han_run_left(ltoks, i, limit=2))
+        # t may be a surname starting a longer name (李张伟) or the end of a word (关于张伟):
+        # a name starts after a boundary or a word that introduces names; a word-final character
+        # follows other text
+        j = i - 1
+        if j < 0 or ltoks[j].cls != "han" or left_ok(before[:-1]):
+            return _Side(False, "surname before", extra=t.ch)
+        return _Side(True, "end of a word")
 
     def _right_side(self, ctx, lines, toks, last: Token, fit) -> _Side:
         ltoks = toks[last.line]

@@ -22,7 +22,7 @@ import numpy as np
 
 from .color import noise_floor, redness
 
-DETECT_SIDE = 1200
+DETECT_SIDE = 1000
 
 Box = tuple[float, float, float, float]
 
@@ -303,42 +303,54 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
     rule_len = max(12, int(short * 0.12))
     cands: list[SealCandidate] = []
-    # passes: the raw ink; the ink without long straight rules (a stamp over a table); higher
-    # ink levels (a bright stamp over darker red print: invoice tables, red titles). Pale stamps
-    # only show in the first. A blob already explained by a found seal is not looked at again.
-    passes = [(t_lo, False), (t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]
-    cache: dict[float, np.ndarray] = {}
-    for t, no_rules in passes:
-        if t not in cache:
-            cache[t] = ink_lo if t == t_lo else (red > t).astype(np.uint8)
-        ink = cache[t]
-        if no_rules:
-            stripped = _remove_rules(ink, rule_len)
-            if int(stripped.sum()) == int(ink.sum()):
-                continue  # no rules here: same as the raw pass
-            ink = stripped
+    rejected: list[tuple[int, int, int, int]] = []
+
+    def scan(ink: np.ndarray, ox: int, oy: int, ink_g: np.ndarray, level: float, no_rules: bool,
+             keep_rejected: bool) -> None:
+        """Blobs of ``ink`` (a region at ox, oy of the small image) → candidates."""
         blob_mask = cv2.dilate(ink, kernel)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(blob_mask, connectivity=8)
         for i in range(1, n):
             x, y, bw, bh, _area = (int(v) for v in stats[i])
             if max(bw, bh) < min_d or min(bw, bh) > max_d + 2 * k:
                 continue
-            touches = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
-            if min(bw, bh) < 0.4 * max(bw, bh) and not touches:
-                continue  # a line of text or a rule
-            bb = (x / s, y / s, (x + bw) / s, (y + bh) / s)
+            gx, gy = x + ox, y + oy
+            touches = gx <= 1 or gy <= 1 or gx + bw >= w - 1 or gy + bh >= h - 1
+            bb = (gx / s, gy / s, (gx + bw) / s, (gy + bh) / s)
             if any(_inside(bb, c.box) > 0.8 for c in cands):
-                continue  # already found at a lower level
+                continue  # already found
+            big = min(bw, bh) >= min_d
+            if min(bw, bh) < 0.4 * max(bw, bh) and not touches:
+                if keep_rejected and big:
+                    rejected.append((gx, gy, bw, bh))
+                continue  # a line of text or a rule (or a stamp merged with one: looked at again)
             bm = labels[y:y + bh, x:x + bw] == i
             bink = ink[y:y + bh, x:x + bw] & bm
             if int(bink.sum()) < min_d:
                 continue
-            blob = _Blob(x, y, bw, bh, bm, bink)
-            cand = _classify(blob, ink, k, w, h, min_d, max_d, s)
+            cand = _classify(_Blob(gx, gy, bw, bh, bm, bink), ink_g, k, w, h, min_d, max_d, s)
             if cand is not None:
-                cand.features["level"] = round(t, 3)
+                cand.features["level"] = round(level, 3)
                 cand.features["no_rules"] = no_rules
                 cands.append(cand)
+            elif keep_rejected and big:
+                rejected.append((gx, gy, bw, bh))
+
+    # 1. the whole page at the lowest ink level (pale stamps only show here)
+    scan(ink_lo, 0, 0, ink_lo, t_lo, False, True)
+    # 2. big blobs that were not seals may hold one merged with other red print: a stamp over a
+    #    red table (rules removed), or a bright stamp over darker red print such as an invoice's
+    #    table and title (higher ink levels). Looked at again only there, to stay cheap.
+    for gx, gy, bw, bh in rejected:
+        m = 2 * k + 2
+        x0, y0, x1, y1 = max(0, gx - m), max(0, gy - m), min(w, gx + bw + m), min(h, gy + bh + m)
+        for t, no_rules in [(t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]:
+            region = (red[y0:y1, x0:x1] > t).astype(np.uint8)
+            if no_rules:
+                region = _remove_rules(region, rule_len)
+            g = np.zeros_like(ink_lo)
+            g[y0:y1, x0:x1] = region
+            scan(region, x0, y0, g, t, no_rules, False)
     cands = _suppress(cands)
     cands.sort(key=lambda c: -c.score)
     return cands
@@ -395,7 +407,7 @@ def _ellipse_score(f: dict) -> float:
     """0 when the features are not a seal's, else a confidence in (0, 1]."""
     if f["ring"] < 0.55 or f["ring_dev"] > 0.07:
         return 0.0
-    if f["ring"] < 0.75 and f["ring_dev"] > 0.03:
+    if f["ring"] < 0.75 and f["ring_dev"] > 0.02:
         return 0.0  # a broken ring must at least be a precise one (faces, hair, flowers are not)
     if not (0.03 <= f["fill_in"] <= 0.55):
         return 0.0

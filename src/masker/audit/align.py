@@ -1,0 +1,215 @@
+"""Register the masked page on its original, and find what changed.
+
+The two files may differ by re-encoding (JPEG), a small shift, a different scale or page size, or
+a slight rotation (re-scanned). Registration runs on downscaled grey pages (long side
+``ALIGN_SIDE``), starting from the size ratio:
+
+1. ECC (``cv2.findTransformECC``, affine) on lightly blurred pages — sub-pixel, robust to the
+   masks themselves since they cover a small share of the page;
+2. if ECC does not converge or correlates poorly: ORB features matched across the pages and a
+   RANSAC similarity transform, then ECC again from there;
+3. else the size ratio alone (the files are the same page at different sizes).
+
+``Alignment.score`` is the correlation of the aligned pages outside the changed areas; below
+``MIN_SCORE`` the original is taken for a different page and not used.
+
+``changed_regions`` then compares the masked page with the original warped onto it: what differs
+beyond re-encoding noise is a mask (or another edit), whatever its style.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..geometry import Box
+from .masks_found import FoundMask
+
+log = logging.getLogger("masker.audit")
+
+ALIGN_SIDE = 1000
+MIN_SCORE = 0.55
+
+
+@dataclass
+class Alignment:
+    #: 3×3 matrix mapping original raster pixels to masked raster pixels
+    o2m: np.ndarray
+    method: str      # ecc | features+ecc | features | size
+    score: float     # correlation of the aligned pages (0..1)
+
+    @property
+    def ok(self) -> bool:
+        return self.score >= MIN_SCORE
+
+    def map_box(self, b: Box) -> Box:
+        """An original-pixel box to masked pixels (the bounding box of its mapped corners)."""
+        pts = np.array([[b[0], b[1], 1], [b[2], b[1], 1], [b[0], b[3], 1], [b[2], b[3], 1]], np.float64).T
+        q = self.o2m @ pts
+        q = q[:2] / q[2]
+        return (float(q[0].min()), float(q[1].min()), float(q[0].max()), float(q[1].max()))
+
+    def warp(self, original: np.ndarray, size: tuple[int, int], border=(255, 255, 255)) -> np.ndarray:
+        """The original resampled into the masked page's pixel grid (``size`` = (w, h))."""
+        return cv2.warpAffine(original, self.o2m[:2], size, flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=border)
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "score": round(float(self.score), 3)}
+
+
+def _gray_small(img: np.ndarray) -> tuple[np.ndarray, float]:
+    g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    h, w = g.shape
+    f = min(1.0, ALIGN_SIDE / max(h, w))
+    if f < 1.0:
+        g = cv2.resize(g, (max(1, int(round(w * f))), max(1, int(round(h * f)))), interpolation=cv2.INTER_AREA)
+    return g, f
+
+
+def _h(m23: np.ndarray) -> np.ndarray:
+    return np.vstack([m23, [0.0, 0.0, 1.0]])
+
+
+def _ecc(tmpl: np.ndarray, inp: np.ndarray, init: np.ndarray, inp_mask: np.ndarray | None) -> np.ndarray | None:
+    """ECC: the warp W with inp(W(x)) ≈ tmpl(x); here original-small → masked-small, the masks
+    found on the masked page left out (``inp_mask``)."""
+    a = cv2.GaussianBlur(tmpl, (0, 0), 1.5).astype(np.float32)
+    b = cv2.GaussianBlur(inp, (0, 0), 1.5).astype(np.float32)
+    warp = init[:2].astype(np.float32).copy()
+    crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 80, 1e-6)
+    try:
+        _cc, warp = cv2.findTransformECC(a, b, warp, cv2.MOTION_AFFINE, crit, inp_mask, 5)
+    except cv2.error:
+        return None
+    return _h(warp.astype(np.float64))
+
+
+def _features(orig: np.ndarray, masked: np.ndarray) -> np.ndarray | None:
+    """ORB matches and a RANSAC similarity: original-small → masked-small."""
+    orb = cv2.ORB_create(nfeatures=3000)
+    k1, d1 = orb.detectAndCompute(orig, None)
+    k2, d2 = orb.detectAndCompute(masked, None)
+    if d1 is None or d2 is None or len(k1) < 12 or len(k2) < 12:
+        return None
+    matches = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(d1, d2)
+    if len(matches) < 12:
+        return None
+    p1 = np.float32([k1[m.queryIdx].pt for m in matches])
+    p2 = np.float32([k2[m.trainIdx].pt for m in matches])
+    M, inl = cv2.estimateAffinePartial2D(p1, p2, method=cv2.RANSAC, ransacReprojThreshold=3.0)
+    if M is None or inl is None or int(inl.sum()) < 12:
+        return None
+    return _h(M.astype(np.float64))
+
+
+def _score(masked: np.ndarray, orig: np.ndarray, o2m: np.ndarray) -> float:
+    """Correlation of both pages once aligned, tile by tile (75th percentile: the masks
+    decorrelate the tiles they cover; a different page decorrelates them all)."""
+    h, w = masked.shape
+    warped = cv2.warpAffine(orig, o2m[:2], (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                            borderValue=255)
+    a = cv2.GaussianBlur(masked, (0, 0), 1.5).astype(np.float32)
+    b = cv2.GaussianBlur(warped, (0, 0), 1.5).astype(np.float32)
+    scores = []
+    ts = max(32, min(h, w) // 6)
+    for y in range(0, h - ts + 1, ts):
+        for x in range(0, w - ts + 1, ts):
+            ta, tb = a[y:y + ts, x:x + ts], b[y:y + ts, x:x + ts]
+            sa, sb = ta.std(), tb.std()
+            if sa < 4 and sb < 4:
+                continue  # blank paper in both: says nothing
+            if sa < 1e-3 or sb < 1e-3:
+                scores.append(0.0)
+                continue
+            scores.append(float(((ta - ta.mean()) * (tb - tb.mean())).mean() / (sa * sb)))
+    if not scores:
+        return 0.0
+    return float(np.percentile(scores, 75))
+
+
+def _changed(masked: np.ndarray, warped: np.ndarray, thr: int = 40) -> np.ndarray:
+    """Pixels of ``masked`` outside the range of the (aligned) original around them: a
+    registration error of a pixel or two, resampling or re-encoding changes nothing then."""
+    a = cv2.GaussianBlur(masked, (0, 0), 1.0).astype(np.int16)
+    b = cv2.GaussianBlur(warped, (0, 0), 1.0)
+    k = np.ones((5, 5), np.uint8)
+    d = np.maximum(a - cv2.dilate(b, k).astype(np.int16), cv2.erode(b, k).astype(np.int16) - a)
+    d = d.max(axis=2) if d.ndim == 3 else d
+    return (d >= thr).astype(np.uint8)
+
+
+def align(masked: np.ndarray, original: np.ndarray, exclude: list[Box] | None = None) -> Alignment:
+    """Register ``original`` onto ``masked`` (both BGR rasters, upright). ``exclude``: boxes
+    (masked pixels) of masks already seen, left out of the registration."""
+    gm, fm = _gray_small(masked)
+    go, fo = _gray_small(original)
+    hm, wm = gm.shape
+    ho, wo = go.shape
+    size = np.array([[wm / wo, 0, 0], [0, hm / ho, 0], [0, 0, 1]], np.float64)
+    inp_mask = np.full(gm.shape, 255, np.uint8)
+    for b in exclude or []:
+        x0, y0, x1, y1 = (int(round(v * fm)) for v in b)
+        pad = max(2, int(0.01 * max(hm, wm)))
+        inp_mask[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 0
+    cands: list[tuple[np.ndarray, str]] = [(size, "size")]
+    r = _ecc(go, gm, size, inp_mask)
+    if r is not None:
+        cands.append((r, "ecc"))
+    if r is None or _score(gm, go, r) < 0.8:
+        f = _features(go, gm)
+        if f is not None:
+            r2 = _ecc(go, gm, f, inp_mask)
+            cands.append((r2, "features+ecc") if r2 is not None else (f, "features"))
+    Sm_inv = np.diag([1.0 / fm, 1.0 / fm, 1.0])
+    So = np.diag([fo, fo, 1.0])
+    gm_full = cv2.cvtColor(masked, cv2.COLOR_BGR2GRAY) if masked.ndim == 3 else masked
+    go_full = cv2.cvtColor(original, cv2.COLOR_BGR2GRAY) if original.ndim == 3 else original
+    H, W = gm_full.shape
+    best = None
+    for m_small, method in cands:
+        o2m = Sm_inv @ m_small @ So
+        warped = cv2.warpAffine(go_full, o2m[:2], (W, H), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+        changed = int(_changed(gm_full, warped).sum())
+        if best is None or changed < best[0]:
+            best = (changed, o2m, m_small, method)
+    _, o2m, m_small, method = best
+    return Alignment(o2m=o2m, method=method, score=_score(gm, go, m_small))
+
+
+def changed_regions(masked: np.ndarray, original_warped: np.ndarray, text_h: float) -> list[FoundMask]:
+    """Areas where the masked page differs from the (aligned) original beyond re-encoding noise,
+    each with a first guess at its style."""
+    m = _changed(masked, original_warped)
+    # misregistration leaves thin lines along the glyph edges: open them away
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    ks = int(max(3, 0.4 * text_h)) | 1
+    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((ks, ks), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    out = []
+    lim = 0.3 * text_h
+    H, W = m.shape
+    for i in range(1, n):
+        x, y, w, h, area_ = stats[i]
+        if w < lim or h < lim or area_ < lim * lim * 2:
+            continue
+        box = (float(x), float(y), float(x + w), float(y + h))
+        out.append(FoundMask(box, _guess_style(masked[y:y + h, x:x + w], original_warped[y:y + h, x:x + w]),
+                             0.9, None, "diff"))
+    return out
+
+
+def _guess_style(now: np.ndarray, before: np.ndarray) -> str:
+    g1 = cv2.cvtColor(now, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    g0 = cv2.cvtColor(before, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    paper = max(200.0, float(np.percentile(g0, 95)))
+    if g1.std() < 8:
+        return "white" if g1.mean() >= paper - 20 else "solid"
+    new_ink = (g1 < paper - 100) & (g0 >= paper - 40)
+    if new_ink.mean() > 0.08:
+        return "scribble"
+    steps = (np.abs(np.diff(g1, axis=1)) >= 12).mean()
+    return "mosaic" if steps > 0.02 else "blur"

@@ -1,0 +1,244 @@
+"""The audit of one document: read each masked page (and its original), find the masks, judge.
+
+Per page:
+1. analyse the masked page exactly as ``propose`` does (``Masker.analyse``: OCR, orientation) and
+   run the same finders (name; seal and signature where installed) — whatever they still find is
+   readable;
+2. find the masks on the page (``masks_found``);
+3. with the original: analyse it once too, register it on the masked page (``align``), take
+   what changed as the masks (the detector's boxes refine them; what the detector saw but did not
+   change — a table cell, a photo — is dropped), and map the original's names, seals and text
+   into the masked page;
+4. judge (``judge``) and map every box back into the file's own frame.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..finders.base import Findings, PageContext, Query
+from ..geometry import Box, area, coverage, overlap_area, rotate_box, scale as scale_box, union
+from ..io import Document, PageSource
+from ..results import Finding
+from .align import Alignment, align, changed_regions
+from .judge import ERROR, WARNING, Judge, OrigInfo, Seen, median_line_height
+from .masks_found import FoundMask, find_masks, merge
+from .result import AuditPage, AuditResult, MaskFound
+
+log = logging.getLogger("masker.audit")
+
+
+@dataclass
+class View:
+    ctx: PageContext
+    seen: Seen
+
+
+def _digest(doc: Document) -> str:
+    d = getattr(doc, "_audit_digest", None)
+    if d is None:
+        d = hashlib.sha1(doc.data).hexdigest()
+        try:
+            doc._audit_digest = d  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+    return d
+
+
+def _finders(masker) -> dict:
+    try:
+        fs = {getattr(f, "name", ""): f for f in masker.finders}
+    except Exception:  # noqa: BLE001 - a finder that cannot load must not stop the audit
+        log.exception("finders failed to load")
+        fs = {}
+    if "name" not in fs:
+        from ..finders.name import NameFinder
+
+        fs["name"] = NameFinder()
+    return fs
+
+
+def view_of(masker, doc: Document, page: PageSource, query: Query, cache: dict | None = None) -> View:
+    """Analyse a page and run the finders on it, once (``cache``: any dict kept by the caller)."""
+    key = (_digest(doc), page.index, id(masker))
+    ctx = cache.get(("ctx", key)) if cache is not None else None
+    if ctx is None:
+        ctx = masker.analyse(page)
+        _ = ctx.image  # render now: the document may be closed before a cached view is used again
+        if cache is not None:
+            cache[("ctx", key)] = ctx
+    fkey = ("seen", key, query.name, query.unit)
+    seen = cache.get(fkey) if cache is not None else None
+    if seen is None:
+        fs = _finders(masker)
+        seen = Seen(names=fs["name"].find(ctx, query))
+        for attr in ("seal", "signature"):
+            f = fs.get(attr)
+            if f is None:
+                continue
+            try:
+                setattr(seen, attr + "s", f.find(ctx, query))
+            except Exception:  # noqa: BLE001 - one finder failing must not stop the audit
+                log.exception("%s finder failed on page %d", attr, page.index + 1)
+        if cache is not None:
+            cache[fkey] = seen
+    return View(ctx, seen)
+
+
+def run_audit(masker, doc: Document, query: Query, original: Document | None = None,
+              annotate: str | Path | None = None, *, cache: dict | None = None) -> AuditResult:
+    t0 = time.perf_counter()
+    res = AuditResult(input=doc.name, pages=[], with_original=original is not None,
+                      original=original.name if original is not None else None)
+    if original is not None and len(original.pages) != len(doc.pages):
+        res.warnings.append(Finding(
+            "ORIGINAL_MISMATCH", WARNING,
+            f"原件 {len(original.pages)} 页，遮盖件 {len(doc.pages)} 页，按页序比对 / the original has "
+            f"{len(original.pages)} page(s), the masked file {len(doc.pages)}: pages compared in order"))
+    for page in doc.pages:
+        tp = time.perf_counter()
+        v = view_of(masker, doc, page, query, cache)
+        ov = None
+        if original is not None and page.index < len(original.pages):
+            ov = view_of(masker, original, original.pages[page.index], query, cache)
+        ap = audit_page(masker, v, ov, query)
+        ap.seconds = time.perf_counter() - tp
+        res.pages.append(ap)
+        log.debug("audit page %d: %d masks, %d findings, %.2fs", page.index + 1, len(ap.masks_found),
+                  len(ap.findings), ap.seconds)
+    res.seconds = time.perf_counter() - t0
+    if annotate:
+        from .annotate import draw_document
+
+        draw_document(doc, res, annotate)
+    return res
+
+
+def _px_lines(lines, s: float):
+    from ..ocr.base import Char, TextLine
+
+    if s == 1.0:
+        return lines
+    return [TextLine(l.text, scale_box(l.box, s), l.score, [Char(c.text, scale_box(c.box, s), c.score) for c in l.chars],
+                     l.source) for l in lines]
+
+
+def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
+    ctx = v.ctx
+    page = ctx.page
+    policy = masker.policy
+    s = float(ctx.scale or 1.0)
+    img = ctx.image
+    lines_px = _px_lines(ctx.lines, s)
+    chars_px = [c for l in lines_px for c in l.chars]
+    lh_units = median_line_height(ctx.lines)
+    th_px = (lh_units * s) if lh_units else max(12.0, img.shape[0] / 60.0)
+    found = find_masks(img, th_px, chars_px, lines_px)
+    ap = AuditPage(index=page.index, width=page.width, height=page.height, unit=page.unit,
+                   orientation=ctx.orientation, with_original=ov is not None)
+    extra: list[Finding] = []
+    orig_info = None
+    if ov is not None:
+        oimg = ov.ctx.image
+        al = align(img, oimg, exclude=[m.box for m in found])
+        ap.alignment = al.to_dict()
+        if al.ok:
+            h, w = img.shape[:2]
+            paper = tuple(int(v) for v in np.median(oimg[::8, ::8].reshape(-1, 3), axis=0)) if oimg.ndim == 3 else (255,) * 3
+            warped = al.warp(oimg, (w, h), border=paper)
+            diff = changed_regions(img, warped, th_px)
+            found = combine(found, diff)
+            orig_info = _orig_info(ov, al, s)
+        else:
+            ap.with_original = False
+            extra.append(Finding(
+                "ORIGINAL_MISMATCH", WARNING,
+                f"原件与遮盖件第 {page.index + 1} 页对不上（相关度 {al.score:.2f}），按无原件审核 / page "
+                f"{page.index + 1} of the original does not match the masked page (correlation {al.score:.2f}): "
+                f"audited without it"))
+    masks = [FoundMask(scale_box(m.box, 1.0 / s), m.style, m.score, m.colour, m.source) for m in found]
+    judge = Judge(ctx, query, policy, masks, v.seen, orig_info)
+    findings = judge.run() + extra
+    findings = _page_level(ctx) + findings
+    # back to the file's own frame
+    W, H = page.width, page.height
+    o = ctx.orientation
+    for f in findings:
+        if f.box is not None and o:
+            f.box = rotate_box(f.box, o, W, H)
+    ap.findings = findings
+    ap.masks_found = [MaskFound(rotate_box(m.box, o, W, H) if o else m.box, m.style, m.source, m.score) for m in masks]
+    return ap
+
+
+def combine(detected: list[FoundMask], diff: list[FoundMask]) -> list[FoundMask]:
+    """With the original, the masks are what changed; the detector's boxes (exact for fills) and
+    styles refine them. Detections where nothing changed (a table cell, a photo) are dropped."""
+    out = []
+    for d in diff:
+        parts = [m for m in detected if overlap_area(m.box, d.box) > 0.3 * min(area(m.box), area(d.box))]
+        if parts:
+            big = max(parts, key=lambda m: area(m.box))
+            out.append(FoundMask(union([d.box] + [m.box for m in parts]), big.style, max(d.score, big.score),
+                                 big.colour, "diff"))
+        else:
+            out.append(d)
+    return merge(out)
+
+
+def _orig_info(ov: View, al: Alignment, s_m: float) -> OrigInfo:
+    s_o = float(ov.ctx.scale or 1.0)
+
+    def mp(b: Box) -> Box:
+        return scale_box(al.map_box(scale_box(b, s_o)), 1.0 / s_m)
+
+    seen = ov.seen
+    info = OrigInfo()
+    info.names = [(mp(m.box), m.text, m.rule) for m in seen.names.masks if m.kind == "name"]
+    info.kept_names = [(mp(k.box), k.text) for k in seen.names.kept if k.kind == "other_name"]
+    if seen.seals is not None:
+        info.own_seals = [mp(m.box) for m in seen.seals.masks if m.kind == "seal"]
+        info.other_seals = [(mp(k.box), k.text) for k in seen.seals.kept]
+    if seen.signatures is not None:
+        info.signatures = [(mp(m.box), m.rule) for m in seen.signatures.masks]
+    info.lines = [(mp(l.box), [(c.text, mp(c.box)) for c in l.chars]) for l in ov.ctx.lines]
+    lh = median_line_height(ov.ctx.lines)
+    if lh:
+        k = float(np.sqrt(abs(np.linalg.det(al.o2m[:2, :2]))))
+        info.line_height = lh * s_o * k / s_m
+    return info
+
+
+def _page_level(ctx: PageContext) -> list[Finding]:
+    out: list[Finding] = []
+    page = ctx.page
+    if ctx.orientation:
+        out.append(Finding(
+            "NOT_UPRIGHT", ERROR,
+            f"页面未摆正：内容顺时针旋转了 {ctx.orientation}°，请旋转后重新提交 / the page is not upright: its content is "
+            f"turned {ctx.orientation}° clockwise; rotate it and submit again",
+            box=(0.0, 0.0, float(page.width), float(page.height)), value={"orientation": ctx.orientation}))
+    try:
+        from ..compliance.legibility import legibility
+    except ImportError:
+        return out
+    try:
+        _sharp, fs = legibility(ctx)
+    except Exception:  # noqa: BLE001 - legibility is advisory here; never stop the audit
+        log.exception("legibility failed")
+        return out
+    errs = [f for f in fs if f.severity == ERROR]
+    if errs:
+        out.append(Finding(
+            "ILLEGIBLE", ERROR,
+            "页面难以辨认，无法审核遮盖 / the page is hard to read, the masking cannot be judged: "
+            + "; ".join(f.message for f in errs),
+            box=(0.0, 0.0, float(page.width), float(page.height)),
+            value={"causes": [f.code for f in errs]}))
+    return out
