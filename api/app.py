@@ -46,6 +46,10 @@ from .upload import Form, read_form
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff", "bmp": "image/bmp",
                "webp": "image/webp", "pdf": "application/pdf"}
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "tiff": "tif", "bmp": "bmp", "webp": "webp", "pdf": "pdf"}
+_UPLOAD_PATHS = {"/v1/propose", "/v1/redact", "/v1/audit", "/v1/check", "/v1/apply"}
+_SMALL_BODY = 1024 * 1024  # JSON bodies (/v1/policy/check) and anything else
+#: X-Masker-Report stays under common header limits (h11 clients: 16 KB for all headers; proxies: 4–8 KB)
+REPORT_HEADER_MAX = 12_000
 _RID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _STATIC = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
 _KNOWN_PATHS = {"/", "/healthz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect", "/favicon.ico"}
@@ -131,6 +135,22 @@ class RequestContext:
                 sent["bytes"] += len(message.get("body", b""))
             await send(message)
 
+        cap = self.settings.max_body if path in _UPLOAD_PATHS else _SMALL_BODY
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > cap:
+            await _error_response(_body_too_large(cap))(scope, receive, send_wrapper)
+            self._log(rid, scope, path, sent, t0, headers)
+            return
+        seen = [0]
+
+        async def receive_capped():
+            message = await receive()
+            if message["type"] == "http.request":
+                seen[0] += len(message.get("body", b""))
+                if seen[0] > cap:
+                    raise _BodyTooLarge()
+            return message
+
         try:
             key = self.settings.api_key
             if key and path.startswith("/v1/") and scope.get("method") != "OPTIONS":
@@ -140,18 +160,34 @@ class RequestContext:
                                                         "(X-API-Key)")
                     await _error_response(err)(scope, receive, send_wrapper)
                     return
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive_capped, send_wrapper)
+        except _BodyTooLarge:
+            if not sent["started"]:
+                await _error_response(_body_too_large(cap))(scope, receive, send_wrapper)
         except Exception as e:  # noqa: BLE001 - the last resort: an answer, and a log line without user data
             log.error("rid=%s unhandled %s.%s", rid, type(e).__module__, type(e).__name__, exc_info=e)
             if not sent["started"]:
                 err = ApiError(500, "INTERNAL", f"内部错误 / internal error: {type(e).__name__}")
                 await _error_response(err)(scope, receive, send_wrapper)
         finally:
-            shown = path if (path in _KNOWN_PATHS or path.startswith("/v1/") and len(path) < 40
-                             and re.fullmatch(r"[a-z0-9/]+", path)
-                             or re.fullmatch(r"/static/[A-Za-z0-9._-]{1,40}", path)) else "<other>"
-            access_log.info("rid=%s %s %s %d %.0fms in=%s out=%d", rid, scope.get("method"), shown, sent["status"],
-                            (time.perf_counter() - t0) * 1000, headers.get("content-length", "-"), sent["bytes"])
+            self._log(rid, scope, path, sent, t0, headers)
+
+    @staticmethod
+    def _log(rid, scope, path, sent, t0, headers) -> None:
+        """The access line. Paths outside the API's own are logged as <other>: a path is free text."""
+        shown = path if (path in _KNOWN_PATHS or path.startswith("/v1/") and len(path) < 40
+                         and re.fullmatch(r"[a-z0-9/]+", path)
+                         or re.fullmatch(r"/static/[A-Za-z0-9._-]{1,40}", path)) else "<other>"
+        access_log.info("rid=%s %s %s %d %.0fms in=%s out=%d", rid, scope.get("method"), shown, sent["status"],
+                        (time.perf_counter() - t0) * 1000, headers.get("content-length", "-"), sent["bytes"])
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _body_too_large(cap: int) -> ApiError:
+    return ApiError(413, "TOO_LARGE", f"请求过大（上限 {cap} 字节）/ request too large (limit {cap} bytes)")
 
 
 def _error_response(e: ApiError) -> JSONResponse:
@@ -205,15 +241,43 @@ async def _run(request: Request, op: str, kw: dict, secrets: list[str | None]) -
     return reply
 
 
-def _report_header(doc: dict) -> str:
+def _b64json(doc: dict) -> str:
     return base64.b64encode(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).decode("ascii")
+
+
+def report_header(doc: dict, limit: int = REPORT_HEADER_MAX) -> tuple[str, bool]:
+    """The X-Masker-Report value, and whether it had to be shortened to fit ``limit`` bytes.
+
+    Shortening keeps the contract's fields for the masks and drops, in this order, what a file
+    consumer needs least: the kept items' and warnings' lists, then the masks' text and reasons;
+    the JSON then says ``"truncated": true`` (``/v1/propose`` gives the whole JSON)."""
+    full = _b64json(doc)
+    if len(full) <= limit:
+        return full, False
+    short = {**doc, "truncated": True,
+             "pages": [{**p, "kept": [], "warnings": []} for p in doc.get("pages", [])]}
+    short.pop("warnings", None)
+    value = _b64json(short)
+    if len(value) <= limit:
+        return value, True
+    short["pages"] = [{k: p[k] for k in ("index", "width", "height", "unit", "orientation") if k in p}
+                      | {"masks": [{"kind": m["kind"], "box": m["box"], "text": "", "score": m.get("score", 1.0)}
+                                   for m in p.get("masks", [])], "kept": []} for p in doc.get("pages", [])]
+    value = _b64json(short)
+    if len(value) <= limit:
+        return value, True
+    return _b64json({"input": doc.get("input", ""), "pages": [], "truncated": True}), True
 
 
 def _file_reply(reply: dict) -> Response:
     fmt = reply.get("format", "bin")
+    value, truncated = report_header(reply["json"])
+    headers = {"X-Masker-Report": value,
+               "Content-Disposition": f'attachment; filename="masked.{EXTENSIONS.get(fmt, "bin")}"'}
+    if truncated:
+        headers["X-Masker-Report-Truncated"] = "1"
     return Response(content=reply["data"], media_type=MEDIA_TYPES.get(fmt, "application/octet-stream"),
-                    headers={"X-Masker-Report": _report_header(reply["json"]),
-                             "Content-Disposition": f'attachment; filename="masked.{EXTENSIONS.get(fmt, "bin")}"'})
+                    headers=headers)
 
 
 def _flag(value: str | None) -> bool:
@@ -272,8 +336,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, e: StarletteHTTPException):
-        codes = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
-        msgs = {404: "没有这个地址 / not found", 405: "不支持此方法 / method not allowed"}
+        if isinstance(e.__cause__, _BodyTooLarge):  # FastAPI wraps body-reading errors in a 400
+            return _error_response(_body_too_large(_SMALL_BODY))
+        codes = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+        msgs = {400: "请求体无法解析 / the request body cannot be parsed", 404: "没有这个地址 / not found",
+                405: "不支持此方法 / method not allowed"}
         return JSONResponse({"error": {"code": codes.get(e.status_code, "HTTP_ERROR"),
                                        "message": msgs.get(e.status_code, "请求错误 / request error")}},
                             status_code=e.status_code, headers=getattr(e, "headers", None))
@@ -371,7 +438,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return JSONResponse(asdict(DEFAULT_POLICY))
 
-    @app.post("/v1/policy/check", response_model=M.PolicyCheckResponse, responses={422: ERRORS[422]},
+    @app.post("/v1/policy/check", response_model=M.PolicyCheckResponse,
+              responses={400: {**_ERR, "description": "the body is not JSON"}, 413: ERRORS[413], 422: ERRORS[422]},
               tags=["editor"], summary="检查遮盖框是否符合规则 / which boxes the policy refuses, and why")
     async def policy_check(body: M.PolicyCheckRequest):
         from .jobs import validate_masks

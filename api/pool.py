@@ -146,6 +146,9 @@ class ProcessWorker(_Worker):
             asyncio.get_running_loop().create_task(self._finish_later(fut, job.get("rid")))
             raise
         except (EOFError, OSError, BrokenPipeError):
+            if self.pool.closing:
+                raise busy(self.pool.settings.retry_after_s, "SHUTTING_DOWN",
+                           "服务正在停止，请稍后重试 / the server is shutting down, please retry") from None
             code = self.proc.exitcode if self.proc is not None else None
             log.error("rid=%s worker %d stopped (exit code %s): restarting it", job.get("rid"), self.idx, code)
             await self._restart(fut)

@@ -64,7 +64,7 @@ def page():
 
 
 def text_pdf(text: str) -> bytes:
-    import fitz
+    import pymupdf as fitz
 
     doc = fitz.open()
     p = doc.new_page()
@@ -197,7 +197,7 @@ def test_redact_returns_masked_image_and_report(client, page):
 
 
 def test_redact_text_pdf_removes_the_name_from_the_text_layer(client):
-    import fitz
+    import pymupdf as fitz
 
     r = post(client, "/v1/redact", text_pdf(f"申报人：{NAME}，男"), {"name": NAME}, filename="form.pdf")
     assert r.status_code == 200, r.text
@@ -436,3 +436,60 @@ def test_api_key_and_time_limit(strict, page):
     assert strict.alive()
     log = strict.log_text()
     assert "over its time" in log and NAME not in log
+
+
+def test_json_body_is_capped(server):
+    import socket
+
+    # chunked, no Content-Length: counted while it arrives
+    def chunks():
+        for _ in range(40):
+            yield b"[" * 65536
+
+    r = httpx.post(server.url + "/v1/policy/check", content=chunks(), headers={"Content-Type": "application/json"})
+    assert_error(r, 413, "TOO_LARGE")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"POST /v1/policy/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 99999999\r\n\r\n{")
+        assert s.recv(4096).startswith(b"HTTP/1.1 413")
+
+
+def test_report_header_is_shortened_to_fit():
+    from api.app import REPORT_HEADER_MAX, report_header
+
+    page = {"index": 0, "width": 100, "height": 100, "unit": "px", "orientation": 0,
+            "masks": [{"kind": "name", "box": [1, 2, 3, 4], "text": NAME, "score": 1.0, "reason": "x" * 50}] * 20,
+            "kept": [{"kind": "other_name", "box": [1, 2, 3, 4], "text": "某", "reason": "y" * 200}] * 20,
+            "warnings": []}
+    small = {"input": "a.png", "pages": [page]}
+    value, cut = report_header(small)
+    assert not cut and json.loads(base64.b64decode(value)) == small
+    big = {"input": "a.pdf", "pages": [{**page, "index": i} for i in range(40)]}
+    value, cut = report_header(big)
+    doc = json.loads(base64.b64decode(value))
+    assert cut and doc["truncated"] is True and len(value) <= REPORT_HEADER_MAX
+
+
+def test_thread_pool_lazy_start_and_pdf_preview(tmp_path):
+    """The other pool (threads in the server process), lazy engine loading, and a PDF's preview
+    (text-layer PDFs need no OCR, so the null engine serves here)."""
+    env = {"MASKER_API_POOL": "thread", "MASKER_OCR_ENGINE": "null", "MASKER_MODEL_LAZY": "1"}
+    with LiveServer(env=env, log_path=tmp_path / "server.log") as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+        h = c.get("/healthz").json()
+        assert (h["status"], h["pool"], h["engine"]) == ("ok", "thread", "null")
+        pdf = text_pdf(f"申报人：{NAME}，男")
+        r = post(c, "/v1/propose", pdf, {"name": NAME, "preview": "1"}, filename="form.pdf")
+        assert r.status_code == 200, r.text
+        p = r.json()["pages"][0]
+        assert p["unit"] == "pt" and p["masks"][0]["kind"] == "name"
+        assert p["preview"]["scale"] == pytest.approx(p["preview"]["width"] / p["width"])
+        assert p["preview"]["width"] > p["width"]  # rendered at the PDF dpi, finer than 72 dpi
+        masks = [{"page": 0, "kind": "name", "box": p["masks"][0]["box"]}]
+        r = post(c, "/v1/apply", pdf, {"name": NAME, "masks": json.dumps(masks)}, filename="form.pdf")
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+        import pymupdf as fitz
+
+        with fitz.open(stream=r.content, filetype="pdf") as doc:
+            assert NAME not in doc[0].get_text()
+        assert_error(post(c, "/v1/propose", b"%PDF-1.7 broken", {"name": NAME}, filename="x.pdf"), 400)
+        assert NAME not in srv.log_text()
