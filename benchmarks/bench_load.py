@@ -1,7 +1,7 @@
 """Load benchmark of the HTTP API: N concurrent clients for a fixed time on loopback.
 
 Each client posts the same scan to an endpoint in a loop (a new request as soon as the last one is
-answered; no retry on 503) for ``--duration`` seconds. Reported per level of concurrency:
+answered; after a 503 it waits Retry-After, or ``--retry-wait`` seconds) for ``--duration`` seconds. Reported per level of concurrency:
 throughput of answered requests, p50/p95 latency of the 200s, the share of 503s (busy), any other
 status or transport error, and the server's peak resident memory (server + worker processes).
 
@@ -46,7 +46,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def run_level(url: str, endpoint: str, data: bytes, name: str, clients: int, duration: float,
-              api_key: str | None, rss=None) -> dict:
+              api_key: str | None, rss=None, retry_wait: float | None = None) -> dict:
     results: list[tuple[int, float]] = []  # (status or -1 for a transport error, seconds)
     lock = threading.Lock()
     start = threading.Barrier(clients + 1)
@@ -66,8 +66,14 @@ def run_level(url: str, endpoint: str, data: bytes, name: str, clients: int, dur
                     status = -1
                 with lock:
                     results.append((status, time.monotonic() - t0))
-                if status == 503:  # a polite client would wait Retry-After; we measure the rate of refusals
-                    time.sleep(0.05)
+                if status == 503:  # a platform client waits Retry-After (or --retry-wait) before trying again
+                    wait = retry_wait
+                    if wait is None:
+                        try:
+                            wait = float(r.headers.get("retry-after", "1"))
+                        except ValueError:
+                            wait = 1.0
+                    time.sleep(max(0.0, min(wait, stop_at[0] - time.monotonic())))
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for t in threads:
@@ -112,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", help="scan to send (default: a rendered A4 letter)")
     ap.add_argument("--name", default="张伟")
     ap.add_argument("--api-key", default=None)
+    ap.add_argument("--retry-wait", type=float, default=None,
+                    help="seconds a client waits after a 503 (default: the server's Retry-After)")
     args = ap.parse_args(argv)
 
     data = Path(args.file).read_bytes() if args.file else sample_page()
@@ -133,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                    headers={"X-API-Key": args.api_key} if args.api_key else {})
         for n in levels:
             r = run_level(url, args.endpoint, data, args.name, n, args.duration, args.api_key,
-                          rss=server.rss_mb if server else None)
+                          rss=server.rss_mb if server else None, retry_wait=args.retry_wait)
             rows.append(r)
             print(f"clients={n}: {r['ok']} ok, {r['busy']} busy, {r['other']} other, "
                   f"{r['throughput']:.2f}/s, p50 {r['p50']:.2f}s p95 {r['p95']:.2f}s", file=sys.stderr)
