@@ -312,7 +312,7 @@ def test_batch_audit_verdicts_equal_masker_audit(tmp_path, masker_real):
     ``Masker.audit(...).to_dict()``; the first file also goes through the CLI itself)."""
     m = masker_real
     rows = ["file,name,unit"]
-    for i in range(3):
+    for i in range(2):
         page_image(tmp_path / f"orig{i}.png", NAMES[i])
         data, _ = m.redact(str(tmp_path / f"orig{i}.png"), NAMES[i], UNIT)
         (tmp_path / f"masked{i}.png").write_bytes(data)
@@ -326,6 +326,9 @@ def test_batch_audit_verdicts_equal_masker_audit(tmp_path, masker_real):
         assert f["verdict"] == single["verdict"], f["file"]
         assert f["codes"] == _page_codes(single)
     assert {f["verdict"] for f in rep["files"]} <= {"pass", "fail"}
+    # an unmasked page fails with its name visible, and its failing page has a thumbnail
+    orig = [f for f in rep["files"] if f["file"].startswith("orig")]
+    assert all(f["verdict"] == "fail" and "NAME_VISIBLE" in f["codes"] and f["thumbs"] for f in orig)
 
 
 @pytest.mark.slow
