@@ -70,13 +70,18 @@ def _as_rng(rng) -> np.random.Generator:
 
 # ---------------------------------------------------------------------------------- glyphs
 
+_WEIGHT = [0.035]  # stroke thickening (share of the glyph height), set per seal by render_seal
+
+
 def _glyph(ch: str, font: tuple[str, int], h: int, width_ratio: float) -> Image.Image:
-    """One character as an 'L' image (255 = ink), ``h`` tall, squeezed to ``width_ratio``."""
+    """One character as an 'L' image (255 = ink), ``h`` tall, squeezed to ``width_ratio``.
+    Seal engravings are bold: strokes are thickened by ``_WEIGHT`` of the height."""
     f = _font(font[0], font[1], h)
-    box = f.getbbox(ch)
+    sw = max(0, int(round(h * _WEIGHT[0])))
+    box = f.getbbox(ch, stroke_width=sw)
     gw, gh = max(1, box[2] - box[0]), max(1, box[3] - box[1])
     im = Image.new("L", (gw + 4, gh + 4), 0)
-    ImageDraw.Draw(im).text((2 - box[0], 2 - box[1]), ch, fill=255, font=f)
+    ImageDraw.Draw(im).text((2 - box[0], 2 - box[1]), ch, fill=255, font=f, stroke_width=sw, stroke_fill=255)
     is_wide = ord(ch) > 0x2E80
     tw = max(1, int(round((h * width_ratio) if is_wide else gw * min(1.0, width_ratio + 0.1))))
     th = max(1, int(round(h if is_wide else h * 0.9)))
@@ -209,11 +214,16 @@ def random_seal_params(rng=None) -> dict:
     # serif/song faces twice as likely as the others
     weights = np.array([2.0 if ("Serif" in p or "uming" in p) else 1.0 for p, _ in fonts])
     font = fonts[int(r.choice(len(fonts), p=weights / weights.sum()))]
-    pale = float(r.choice([1.0, 1.0, 1.0, r.uniform(0.75, 0.95), r.uniform(0.45, 0.7)]))
+    u = r.random()
+    pale = 1.0 if u < 0.7 else float(r.uniform(0.75, 0.95)) if u < 0.9 else float(r.uniform(0.5, 0.7))
+    u = r.random()
+    drop = 0.0 if u < 0.5 else float(r.uniform(0.1, 0.35)) if u < 0.85 else float(r.uniform(0.3, 0.55))
+    light = any(k in font[0] for k in ("uming", "Regular", "microhei"))
     return {
         "font": font,
         "pale": pale,
-        "dropouts": float(r.choice([0.0, r.uniform(0.1, 0.35), r.uniform(0.3, 0.6)])),
+        "weight": float(r.uniform(0.015, 0.035) if light else r.uniform(0.0, 0.02)),
+        "dropouts": drop,
         "blur": float(r.uniform(0.3, 1.0)),
         "bleed": float(r.choice([0.0, 0.0, 1.0])),
         "ring": float(r.uniform(0.035, 0.06)),
@@ -227,7 +237,8 @@ def render_seal(text: str, center_text: str = "", shape: str = "round", size_px:
                 font: tuple[str, int] | None = None, pale: float | None = None,
                 dropouts: float | None = None, blur: float | None = None, bleed: float | None = None,
                 ring: float | None = None, width_ratio: float | None = None,
-                inner_ring: bool | None = None, clean: bool = False) -> Image.Image:
+                inner_ring: bool | None = None, weight: float | None = None,
+                clean: bool = False) -> Image.Image:
     """Render an official seal as an RGBA image (transparent background, ink in ``color``).
 
     ``text``: the unit name along the upper arc (square seals: in columns, right to left);
@@ -245,6 +256,7 @@ def render_seal(text: str, center_text: str = "", shape: str = "round", size_px:
     bleed = look["bleed"] if bleed is None else float(bleed)
     ring = look["ring"] if ring is None else float(ring)
     width_ratio = look["width_ratio"] if width_ratio is None else float(width_ratio)
+    _WEIGHT[0] = look["weight"] if weight is None else float(weight)
     if clean:
         pale, dropouts, blur, bleed = 1.0, 0.0, 0.35, 0.0
     shape = shape.lower()
@@ -356,3 +368,232 @@ def stamp_seal(page: Image.Image, seal: Image.Image, center: Sequence[float], an
     if len(xs) == 0:
         return None
     return (px0 + int(xs.min()), py0 + int(ys.min()), px0 + int(xs.max()) + 1, py0 + int(ys.max()) + 1)
+
+
+# ---------------------------------------------------------------------------------- test pages
+# Red things that are not seals, and pages that mix them with seals, for detector tests and the
+# seal benchmark (benchmarks/bench_seals.py).
+
+def render_fingerprint(size_px: int = 60, color=(200, 30, 40), rng=None) -> Image.Image:
+    """A red fingerprint (按手印): an oval of ridge whorls, denser and without a seal's ring."""
+    import cv2
+
+    r = _as_rng(rng)
+    w, h = int(size_px * 0.75), int(size_px)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cx, cy = w / 2 + r.uniform(-2, 2), h * 0.55
+    u, v = (xx - cx) / (w / 2), (yy - cy) / (h / 2)
+    rad = np.sqrt(u ** 2 + (v * 0.9) ** 2)
+    ang = np.arctan2(v, u)
+    period = max(2.5, size_px / 22)
+    ridge = 0.5 + 0.5 * np.sin(rad * (h / 2) / period * 2 * np.pi + 1.5 * np.sin(2 * ang) + r.uniform(0, 6))
+    edge = np.clip((1.0 - rad) / 0.12, 0, 1)
+    press = 0.6 + 0.4 * _smooth_noise(r, (h, w), 4)
+    dens = np.clip((ridge - 0.35) * 2.0, 0, 1) * edge * press
+    dens = cv2.GaussianBlur(dens.astype(np.float32), (0, 0), 0.6)
+    rgba = np.zeros((h, w, 4), np.uint8)
+    rgba[..., :3] = color
+    rgba[..., 3] = np.clip(dens * 255, 0, 255).astype(np.uint8)
+    return Image.fromarray(rgba, "RGBA")
+
+
+def render_emblem(size_px: int = 120, color=(215, 25, 30), rng=None) -> Image.Image:
+    """A red logo/emblem: a solid disc with white stars and rays (not a seal: no ring of text)."""
+    r = _as_rng(rng)
+    k = 3
+    S = size_px * k
+    m = Image.new("L", (S, S), 0)
+    d = ImageDraw.Draw(m)
+    d.ellipse((2 * k, 2 * k, S - 2 * k, S - 2 * k), fill=255)
+    hole = Image.new("L", (S, S), 0)
+    dh = ImageDraw.Draw(hole)
+    _star(dh, S / 2, S * 0.42, S * 0.2)
+    for i in range(4):
+        a = math.radians(200 + i * 35)
+        _star(dh, S / 2 + S * 0.3 * math.cos(a), S * 0.42 + S * 0.3 * math.sin(a), S * 0.06)
+    for i in range(int(r.integers(3, 6))):
+        y = S * (0.68 + 0.05 * i)
+        dh.line((S * 0.25, y, S * 0.75, y), fill=255, width=2 * k)
+    arr = np.asarray(m, np.float32) * (1 - np.asarray(hole, np.float32) / 255.0)
+    small = Image.fromarray(arr.astype(np.uint8)).resize((size_px, size_px), Image.LANCZOS)
+    rgba = np.zeros((size_px, size_px, 4), np.uint8)
+    rgba[..., :3] = color
+    rgba[..., 3] = np.asarray(small)
+    return Image.fromarray(rgba, "RGBA")
+
+
+def _paste_rgba(page: Image.Image, im: Image.Image, x: int, y: int) -> tuple[int, int, int, int]:
+    page.paste(im.convert("RGB"), (x, y), im)
+    a = np.asarray(im)[..., 3]
+    ys, xs = np.nonzero(a > 20)
+    return (x + int(xs.min()), y + int(ys.min()), x + int(xs.max()) + 1, y + int(ys.max()) + 1)
+
+
+def seal_test_page(seed: int, own_unit: str, other_units: Sequence[str], *, width: int = 1240,
+                   height: int = 1754, n_own: int = 1, n_other: int = 1, negatives: bool = True,
+                   photo: bool | None = None) -> tuple[Image.Image, dict]:
+    """A page of printed text with stamps over it and red things that are not stamps.
+
+    Returns the RGB page and its ground truth: ``seals`` [{box, text, own, shape, pale, cut}]
+    and ``red_non_seals`` [{box, what}], boxes in page pixels. ``photo`` (default: random, 25%)
+    turns the page into a phone photo (perspective, uneven light, JPEG); boxes then follow."""
+    import cv2
+
+    r = _as_rng(seed)
+    tint = [(255, 255, 255), (250, 246, 232), (242, 242, 240), (252, 248, 240)][int(r.integers(4))]
+    page = Image.new("RGB", (width, height), tint)
+    d = ImageDraw.Draw(page)
+    fonts = seal_fonts()
+    body = _font(*fonts[int(r.integers(len(fonts)))], int(width * r.uniform(0.015, 0.02)))
+    sz = body.size
+    filler = "根据有关规定经研究决定同意该同志申报专业技术职务任职资格特此证明本单位对所提交材料的真实性负责"
+    gt: dict = {"seals": [], "red_non_seals": []}
+    y = int(height * 0.1)
+    if negatives and r.random() < 0.6:  # red title text (红头)
+        tf = _font(*fonts[int(r.integers(len(fonts)))], int(width * 0.045))
+        title = ["关于公布专业技术职务任职资格评审结果的通知", "阿克苏地区水利局文件", "荣誉证书", "聘 书"][int(r.integers(4))]
+        tw = d.textlength(title, font=tf)
+        x0 = int((width - tw) / 2)
+        d.text((x0, y), title, font=tf, fill=(210, 20, 25))
+        bb = d.textbbox((x0, y), title, font=tf)
+        gt["red_non_seals"].append({"box": list(bb), "what": "red title text"})
+        y = bb[3] + int(sz * 0.8)
+        if r.random() < 0.6:
+            d.line((width * 0.08, y, width * 0.92, y), fill=(210, 20, 25), width=3)
+            gt["red_non_seals"].append({"box": [int(width * 0.08), y - 2, int(width * 0.92), y + 3], "what": "red rule"})
+            y += int(sz * 1.2)
+    lines = []
+    while y < height * 0.9:
+        n = int(r.integers(18, 40))
+        off = int(r.integers(0, len(filler)))
+        txt = (filler * 3)[off:off + n]
+        x = int(width * 0.08)
+        ink = int(r.integers(15, 70))
+        d.text((x, y), txt, font=body, fill=(ink, ink, ink))
+        lines.append((x, y))
+        y += int(sz * r.uniform(1.9, 2.6))
+    if negatives and r.random() < 0.5:  # red table rules
+        tx0, ty0 = int(width * 0.1), int(height * r.uniform(0.55, 0.7))
+        rows, cols, cw, rh = 4, 4, int(width * 0.2), int(sz * 2.2)
+        for i in range(rows + 1):
+            d.line((tx0, ty0 + i * rh, tx0 + cols * cw, ty0 + i * rh), fill=(190, 30, 35), width=2)
+        for j in range(cols + 1):
+            d.line((tx0 + j * cw, ty0, tx0 + j * cw, ty0 + rows * rh), fill=(190, 30, 35), width=2)
+        gt["red_non_seals"].append({"box": [tx0 - 1, ty0 - 1, tx0 + cols * cw + 2, ty0 + rows * rh + 2],
+                                    "what": "red table rules"})
+    # stamps
+    placed: list[tuple[float, float, float]] = []
+
+    def spot(size: float, allow_cut: bool) -> tuple[float, float]:
+        for _ in range(200):
+            if allow_cut and r.random() < 0.5:
+                cx = r.choice([r.uniform(-0.25, 0.1) * size, width + r.uniform(-0.1, 0.25) * size])
+            else:
+                cx = r.uniform(size * 0.6, width - size * 0.6)
+            cy = r.uniform(height * 0.15, height * 0.92)
+            if all(math.hypot(cx - px, cy - py) > (size + ps) * 0.62 for px, py, ps in placed):
+                placed.append((cx, cy, size))
+                return cx, cy
+        placed.append((cx, cy, size))
+        return cx, cy
+
+    specs = [(own_unit, True) for _ in range(n_own)] + \
+        [(other_units[int(r.integers(len(other_units)))], False) for _ in range(n_other)]
+    for text, own in specs:
+        shape = str(r.choice(["round"] * 7 + ["oval"] * 2 + ["square"] * (1 if len(text) <= 6 else 0)))
+        size = float(width * (r.uniform(0.16, 0.2) if shape != "square" else r.uniform(0.11, 0.14)))
+        center = ""
+        if shape == "round" and r.random() < 0.35:
+            center = str(r.choice(["人事专用章", "专用章", "合同专用章", "培训专用章"]))
+        if shape == "oval":
+            center = str(r.choice(["专用章", "发票专用章", "财务专用章"]))
+        serial = "".join(str(int(v)) for v in r.integers(0, 10, 13)) if r.random() < 0.3 else None
+        seal = render_seal(text, center, shape, size_px=int(size), color=SEAL_COLORS[int(r.integers(len(SEAL_COLORS)))],
+                           rng=r, serial=serial if shape != "square" else None)
+        cut = r.random() < 0.12
+        cx, cy = spot(size, cut)
+        angle = float(r.uniform(-25, 25)) if shape != "oval" else float(r.uniform(-8, 8))
+        bbox = stamp_seal(page, seal, (cx, cy), angle=angle)
+        if bbox is None:
+            continue
+        gt["seals"].append({"box": list(bbox), "text": text, "center_text": center, "own": own, "shape": shape,
+                            "cut": bool(bbox[0] <= 0 or bbox[2] >= width), "angle": round(angle, 1)})
+    if negatives:
+        if r.random() < 0.5:  # fingerprint, next to a printed name line
+            fp = render_fingerprint(int(width * r.uniform(0.04, 0.06)), rng=r)
+            x, y = int(r.uniform(width * 0.6, width * 0.85)), int(r.uniform(height * 0.3, height * 0.85))
+            gt["red_non_seals"].append({"box": list(_paste_multiply(page, fp, x, y)), "what": "red fingerprint"})
+        if r.random() < 0.3:  # red emblem / logo
+            em = render_emblem(int(width * r.uniform(0.08, 0.12)), rng=r)
+            x, y = int(r.uniform(width * 0.05, width * 0.3)), int(height * 0.02)
+            gt["red_non_seals"].append({"box": list(_paste_rgba(page, em, x, y)), "what": "red emblem"})
+        if r.random() < 0.3:  # red ID photo
+            pw, ph = int(width * 0.12), int(width * 0.12 * 1.4)
+            x, y = int(width * 0.75), int(height * 0.12)
+            bg = (int(r.integers(200, 230)), int(r.integers(20, 50)), int(r.integers(30, 60)))
+            d.rectangle((x, y, x + pw, y + ph), fill=bg)
+            d.ellipse((x + pw * 0.3, y + ph * 0.15, x + pw * 0.7, y + ph * 0.55), fill=(235, 200, 175))
+            d.ellipse((x + pw * 0.1, y + ph * 0.55, x + pw * 0.9, y + ph * 1.3), fill=(30, 30, 40))
+            d.rectangle((x, y + ph, x + pw, y + ph + 4), fill=tint)
+            gt["red_non_seals"].append({"box": [x, y, x + pw, y + ph], "what": "red ID photo"})
+        if r.random() < 0.4 and lines:  # red annotation: a hand-drawn loop around printed words, a tick
+            lx, ly = lines[int(r.integers(len(lines)))]
+            ex0, ey0 = lx + int(r.uniform(0, 300)), ly - sz * 0.4
+            ex1, ey1 = ex0 + sz * r.uniform(4, 7), ly + sz * 1.5
+            pts = []
+            for k in range(60):
+                a = 2 * math.pi * k / 56
+                pts.append(((ex0 + ex1) / 2 + (ex1 - ex0) / 2 * math.cos(a) * (1 + 0.03 * math.sin(5 * a)),
+                            (ey0 + ey1) / 2 + (ey1 - ey0) / 2 * math.sin(a)))
+            d.line(pts, fill=(225, 30, 30), width=2)
+            d.line([(ex1 + 10, ly + sz * 0.6), (ex1 + 18, ly + sz * 1.2), (ex1 + 35, ly - sz * 0.2)],
+                   fill=(225, 30, 30), width=3)
+            gt["red_non_seals"].append({"box": [int(ex0) - 2, int(ey0) - 2, int(ex1 + 37), int(ey1) + 2],
+                                        "what": "red annotation"})
+    arr = np.asarray(page).astype(np.float32)
+    if photo if photo is not None else r.random() < 0.25:
+        arr, M = _phone_photo(arr, r)
+        for item in gt["seals"] + gt["red_non_seals"]:
+            item["box"] = _warp_box(item["box"], M, arr.shape[1], arr.shape[0])
+        gt["photo"] = True
+    else:
+        arr = arr + r.normal(0, 2.0, arr.shape)
+    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+    q = int(r.integers(55, 92))
+    buf = __import__("io").BytesIO()
+    out.save(buf, "JPEG", quality=q)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB"), gt
+
+
+def _paste_multiply(page: Image.Image, im: Image.Image, x: int, y: int) -> tuple[int, int, int, int]:
+    box = stamp_seal(page, im, (x + im.width / 2, y + im.height / 2))
+    return box or (x, y, x + im.width, y + im.height)
+
+
+def _phone_photo(arr: np.ndarray, r: np.random.Generator):
+    """A phone photo of the sheet: mild perspective, uneven light, a colour cast, blur."""
+    import cv2
+
+    h, w = arr.shape[:2]
+    j = 0.035
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = src + np.float32(r.uniform(-j, j, (4, 2)) * [w, h])
+    M = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(arr, M, (w, h), borderMode=cv2.BORDER_CONSTANT, borderValue=(90, 90, 90))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 0.78 + 0.22 * (1 - ((xx / w - r.uniform(0.2, 0.8)) ** 2 + (yy / h - r.uniform(0.2, 0.8)) ** 2))
+    cast = np.float32([r.uniform(0.9, 1.0), r.uniform(0.93, 1.0), r.uniform(0.95, 1.05)])
+    out = out * light[..., None] * cast[None, None, :]
+    out = cv2.GaussianBlur(out, (0, 0), r.uniform(0.5, 1.1))
+    out = out + r.normal(0, 3.0, out.shape)
+    return out, M
+
+
+def _warp_box(box, M, w, h):
+    import cv2
+
+    x0, y0, x1, y1 = box
+    pts = np.float32([[[x0, y0]], [[x1, y0]], [[x1, y1]], [[x0, y1]]])
+    q = cv2.perspectiveTransform(pts, M).reshape(-1, 2)
+    return [int(max(0, q[:, 0].min())), int(max(0, q[:, 1].min())), int(min(w, q[:, 0].max())), int(min(h, q[:, 1].max()))]

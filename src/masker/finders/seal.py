@@ -16,7 +16,7 @@ import time
 
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
-from ..seals.match import UnitMatch, match_unit, normalise
+from ..seals.match import UnitMatch, match_unit, match_unit_readings, normalise
 from ..seals.read import SealReader
 from .base import Findings, PageContext, Query
 
@@ -120,9 +120,7 @@ class SealFinder:
             return UnitMatch(False, 0.0, detail="no OCR engine"), "", 0.0
 
         def best_match() -> UnitMatch:
-            inner = reader.inner_texts or []
-            ms = [match_unit(unit, t, inner) for t, _s, _v in reader.ring_reads] or [match_unit(unit, "", inner)]
-            return max(ms, key=lambda m: (m.matched, m.similarity))
+            return match_unit_readings(unit, [t for t, _s, _v in reader.ring_reads], reader.inner_texts or [])
 
         def clearly_other(m: UnitMatch) -> bool:
             t, sc, _ = max(reader.ring_reads, key=lambda z: z[1])

@@ -151,6 +151,51 @@ def _rho(pts: np.ndarray, e) -> np.ndarray:
     return np.sqrt((u / (d1 / 2)) ** 2 + (v / (d2 / 2)) ** 2)
 
 
+def _circle3(p: np.ndarray):
+    """Circle through three points (centre x, y, radius) or None."""
+    (x1, y1), (x2, y2), (x3, y3) = p
+    d = 2 * (x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2))
+    if abs(d) < 1e-6:
+        return None
+    s1, s2, s3 = x1 * x1 + y1 * y1, x2 * x2 + y2 * y2, x3 * x3 + y3 * y3
+    ux = (s1 * (y2 - y3) + s2 * (y3 - y1) + s3 * (y1 - y2)) / d
+    uy = (s1 * (x3 - x2) + s2 * (x1 - x3) + s3 * (x2 - x1)) / d
+    return ux, uy, math.hypot(x1 - ux, y1 - uy)
+
+
+def _fit_circle(blob: _Blob, k: int, img_w: int, img_h: int):
+    """RANSAC circle of the blob's outer edge: a round stamp cut by the page edge, where an
+    ellipse fit to what is left would come out oval and wrong."""
+    dense = _outline_points(blob, img_w, img_h)
+    if dense is None or len(dense) < 12:
+        return None
+    rng = np.random.default_rng(1)
+    best, best_n = None, 0
+    size = max(blob.w, blob.h)
+    for _ in range(60):
+        c = _circle3(dense[rng.choice(len(dense), 3, replace=False)])
+        if c is None or not (0.2 * size < c[2] < 1.5 * size):
+            continue
+        d = np.abs(np.hypot(dense[:, 0] - c[0], dense[:, 1] - c[1]) - c[2])
+        n = int((d < 0.03 * c[2] + 1).sum())
+        if n > best_n:
+            best, best_n = c, n
+    if best is None or best_n < 0.35 * len(dense):
+        return None
+    # least-squares refinement on the inliers (algebraic fit)
+    d = np.abs(np.hypot(dense[:, 0] - best[0], dense[:, 1] - best[1]) - best[2])
+    q = dense[d < 0.05 * best[2] + 1].astype(np.float64)
+    A = np.c_[2 * q[:, 0], 2 * q[:, 1], np.ones(len(q))]
+    bb = (q ** 2).sum(axis=1)
+    try:
+        (cx, cy, c0), *_ = np.linalg.lstsq(A, bb, rcond=None)
+        r = math.sqrt(max(1.0, c0 + cx * cx + cy * cy))
+    except np.linalg.LinAlgError:
+        cx, cy, r = best
+    r = max(2.0, r - k * 0.8)
+    return cx, cy, r, r, 0.0
+
+
 def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = False):
     """Ellipse of the blob's outer edge (blob-local centre, semi-axes, angle), or None.
 
@@ -367,24 +412,30 @@ def _inside(a: Box, b: Box) -> float:
 def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: float, max_d: float,
               s: float, debug_sq: dict | None = None) -> SealCandidate | None:
     best: SealCandidate | None = None
-    for robust in (False, True):
-        fit = _fit_ellipse(blob, k, w, h, robust=robust)
+    touches = blob.x <= 1 or blob.y <= 1 or blob.x + blob.w >= w - 1 or blob.y + blob.h >= h - 1
+    fits = ["direct"]
+    if max(blob.w, blob.h) >= 2.5 * min_d or touches:
+        fits += ["circle", "robust"] if touches else ["robust", "circle"]
+    for how in fits:
+        if best is not None and best.score >= 0.9:
+            break  # a clean fit: no need for the robust ones
+        fit = (_fit_circle(blob, k, w, h) if how == "circle"
+               else _fit_ellipse(blob, k, w, h, robust=(how == "robust")))
         if fit is None:
             continue
         ex, ey, a, b = fit[0] + blob.x, fit[1] + blob.y, fit[2], fit[3]
         ang = fit[4]
         lo_ax, hi_ax = min(a, b), max(a, b)
-        if 2 * hi_ax >= min_d and 2 * lo_ax <= max_d and lo_ax >= 0.45 * hi_ax:
-            f = _score_ellipse(ink_g, ex, ey, a, b, ang)
-            if f is not None:
-                score = _ellipse_score(f)
-                if score > 0:
-                    shape = "round" if lo_ax >= 0.8 * hi_ax else "oval"
-                    f["robust"] = robust
-                    best = _make(shape, ex, ey, a, b, ang, f, score, blob, ink_g, s, w, h)
-                    break
-        if max(blob.w, blob.h) < 2.5 * min_d:
-            break  # small blobs: not worth a robust fit
+        if not (2 * hi_ax >= min_d and 2 * lo_ax <= max_d and lo_ax >= 0.45 * hi_ax):
+            continue
+        f = _score_ellipse(ink_g, ex, ey, a, b, ang)
+        if f is None:
+            continue
+        score = _ellipse_score(f)
+        if score > 0 and (best is None or score > best.score):
+            shape = "round" if lo_ax >= 0.8 * hi_ax else "oval"
+            f["fit"] = how
+            best = _make(shape, ex, ey, a, b, ang, f, score, blob, ink_g, s, w, h)
     # square (axis-aligned frame; personal and some unit seals)
     if 0.7 <= blob.w / max(1, blob.h) <= 1.43 and min_d <= max(blob.w, blob.h) <= max_d:
         sq = _square_features(blob.ink)

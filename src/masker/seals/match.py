@@ -218,3 +218,42 @@ def _other_place(text: str, start: int, unit_norm: str) -> bool:
         if p in before and p not in unit_norm:
             return True
     return False
+
+
+def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str] | None = None) -> UnitMatch:
+    """``match_unit`` over several readings of the same seal (renderings, variants): the best
+    single reading, or their consensus — a character of the unit counts as read when any reading
+    has it in place (each rendering loses different strokes under print or in pale ink)."""
+    ring_texts = [t for t in ring_texts if normalise(t)]
+    singles = [match_unit(unit, t, inner_texts) for t in ring_texts] or [match_unit(unit, "", inner_texts)]
+    best = max(singles, key=lambda m: (m.matched, m.similarity))
+    if best.matched or len(ring_texts) < 2:
+        return best
+    u = normalise(unit)
+    forms: list[tuple[str, str]] = [(u, "full")]
+    core = strip_province(u)
+    if core != u and len(core) >= 4:
+        forms.append((core, "without province"))
+    for form, label in forms:
+        d0, d1 = _distinctive_span(form)
+        wrong_all = None
+        spans = []
+        for t in ring_texts:
+            tt = normalise(t)
+            dist, a, b, wrong = fuzzy_find(form, tt + tt)
+            if 1.0 - dist / len(form) < 0.4:
+                continue  # this reading is not of this name at all
+            wrong_all = wrong if wrong_all is None else [x and y for x, y in zip(wrong_all, wrong)]
+            spans.append((tt + tt)[a:b])
+        if wrong_all is None or len(spans) < 2:
+            continue
+        errors = sum(wrong_all)
+        n_d = d1 - d0
+        bad_d = sum(wrong_all[d0:d1])
+        ok = errors <= allowed_errors(len(form)) and bad_d <= (0 if n_d <= 3 else 1 if n_d <= 6 else n_d / 4.0)
+        sim = 1.0 - errors / len(form)
+        if ok and sim > best.similarity:
+            return UnitMatch(True, sim, form=label + " (readings combined)", found=" / ".join(spans),
+                             detail=f"{label}, {len(spans)} readings combined: {form} ~ {' / '.join(spans)} "
+                                    f"({errors} errors, {bad_d} in {form[d0:d1]})")
+    return best

@@ -168,16 +168,29 @@ def unwrap_ring(img: np.ndarray, cand: SealCandidate, s_start: float, d0: float,
                 extra: float = 0.08, strip_h: int = STRIP_H) -> np.ndarray:
     """The ring band as a straight strip: columns clockwise from ``s_start`` (arc length on the
     outer ring) for a full turn plus ``extra`` (negative: less than a turn), rows from the ring
-    inward."""
+    inward.
+
+    Columns are spaced evenly along the band's middle line, not along the outer ring: on an
+    oval the middle line is much shorter than the ring near the pointed ends, and spacing by the
+    ring would squeeze the characters there."""
     geo = _ellipse_geometry(cand)
     t, px, py, gx, gy, s, L = geo
     px_per = (d1 - d0) / strip_h  # source px per strip px, radially
-    # columns: equal arc length on the text's middle line, at the same pixel size
     mid = (d0 + d1) / 2
-    r_ratio = max(0.2, 1 - mid / max(1.0, min(cand.axes)))
-    n_cols = int(L * (1 + extra) * r_ratio / px_per)
-    cols = (s_start + np.arange(n_cols) * px_per / r_ratio) % L
-    j = np.searchsorted(s, cols).clip(0, len(s) - 1)
+    mx, my = px - mid * gx, py - mid * gy
+    seg = np.hypot(np.diff(np.r_[mx, mx[0]]), np.diff(np.r_[my, my[0]]))
+    sm = np.r_[0.0, np.cumsum(seg)[:-1]]
+    Lm = float(seg.sum())
+    n = len(s)
+    j0 = int(np.searchsorted(s, s_start % L)) % n
+    j1 = int(np.searchsorted(s, (s_start + L * (1 + extra)) % L)) % n
+    m0 = sm[j0]
+    span = (sm[j1] - m0) % Lm
+    if extra >= 0:
+        span += Lm * math.floor(1 + extra)  # whole turns (the modulo above lost them)
+    n_cols = max(8, int(span / px_per))
+    cols = (m0 + np.arange(n_cols) * px_per) % Lm
+    j = np.searchsorted(sm, cols).clip(0, n - 1)
     ds = d0 + (np.arange(strip_h) + 0.5) * px_per
     mapx = (px[j][None, :] - ds[:, None] * gx[j][None, :]).astype(np.float32)
     mapy = (py[j][None, :] - ds[:, None] * gy[j][None, :]).astype(np.float32)
@@ -361,7 +374,7 @@ class SealReader:
                 ink = 1.0 - cv2.cvtColor(self.image("clean"), cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
                 s0, s_mid, gap = _seam(ink, c, geo, d0, d1)
                 if gap >= 0.08:
-                    margin = 0.04 * L
+                    margin = 0.06 * L
                     start, length = s0 + gap * L / 2 - margin, L * (1 - gap) + 2 * margin
                 else:
                     start, length = s0, L * 1.08
