@@ -280,6 +280,13 @@ def _file_reply(reply: dict) -> Response:
                     headers=headers)
 
 
+def _unit(form: Form) -> str | None:
+    unit = _text(form, "unit")
+    if unit is not None and len(unit.strip()) > 200:
+        raise ApiError(422, "BAD_UNIT", "单位名称过长（上限 200 字）/ the unit is too long (limit 200 characters)")
+    return unit
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -357,7 +364,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             form = await _form(request)
             data, fname = _file(form)
             name = _text(form, "name", required=True)
-            unit = _text(form, "unit")
+            unit = _unit(form)
             reply = await _run(request, "propose", {
                 "data": data, "input_name": fname, "name": name, "unit": unit,
                 "preview": _flag(form.text("preview")), "preview_side": s.preview_side,
@@ -373,7 +380,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             form = await _form(request)
             data, fname = _file(form)
             name = _text(form, "name", required=True)
-            unit = _text(form, "unit")
+            unit = _unit(form)
             reply = await _run(request, "redact", {"data": data, "input_name": fname, "name": name, "unit": unit},
                                [name, unit])
         return _file_reply(reply)
@@ -389,7 +396,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             data, fname = _file(form)
             original, _ = _file(form, "original", required=False)
             name = _text(form, "name", required=True)
-            unit = _text(form, "unit")
+            unit = _unit(form)
             reply = await _run(request, "audit", {"data": data, "input_name": fname, "name": name, "unit": unit,
                                                   "original": original}, [name, unit])
         return JSONResponse(reply["json"])
@@ -421,7 +428,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             form = await _form(request)
             data, fname = _file(form)
             name = _text(form, "name", required=True)
-            unit = _text(form, "unit")
+            unit = _unit(form)
             raw = _text(form, "masks", required=True)
             try:
                 masks = json.loads(raw)

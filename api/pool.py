@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing as mp
-import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -284,7 +283,9 @@ class WorkerPool:
                 "pool": self.settings.pool,
                 "failed": next((w.failed for w in self.workers if w.failed), None),
                 "in_flight": self.admitted,
-                "capacity": self.settings.capacity}
+                "capacity": self.settings.capacity,
+                "jobs_done": self.stats["done"], "busy_refusals": self.stats["busy"],
+                "timeouts": self.stats["timeout"]}
 
     # --------------------------------------------------------------- use
     @contextlib.asynccontextmanager
@@ -319,9 +320,3 @@ class WorkerPool:
         finally:
             self.stats["done"] += 1
 
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover
-        return os.cpu_count() or 1

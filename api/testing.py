@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 
 def free_port() -> int:
@@ -108,3 +109,28 @@ class LiveServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def draw_page(lines: list[str], size=(1000, 420), font_px=36, name: str = "张伟"):
+    """A white page with lines of text; returns (png bytes, box of the first occurrence of name)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    f = ImageFont.truetype(FONT, font_px)
+    im = Image.new("RGB", size, "white")
+    d = ImageDraw.Draw(im)
+    box = None
+    y = 40
+    for text in lines:
+        d.text((40, y), text, font=f, fill=(20, 20, 20))
+        if box is None and name in text:
+            pre = text[: text.index(name)]
+            x0 = 40 + (d.textlength(pre, font=f) if pre else 0)
+            x1 = 40 + d.textlength(pre + name, font=f)
+            _, t, _, b = d.textbbox((40, y), text, font=f)
+            box = (x0, t, x1, b)
+        y += int(font_px * 2)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue(), box

@@ -17,42 +17,20 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from api import models as M
-from api.testing import LiveServer
+from api.testing import FONT, LiveServer, draw_page
 
 NAME = "张伟"
 UYGHUR = "艾合买提·阿不都热依木"
 UNIT = "阿克苏地区水利局"
-FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 MAX_BYTES = 3_000_000
 
 pytestmark = pytest.mark.skipif(not Path(FONT).exists(), reason="needs a CJK font to draw test pages")
 
 
 # ------------------------------------------------------------------ test files
-
-def draw_page(lines: list[str], size=(1000, 420), font_px=36, name: str = NAME):
-    """A white page with lines of text; returns (png bytes, box of the first occurrence of name)."""
-    f = ImageFont.truetype(FONT, font_px)
-    im = Image.new("RGB", size, "white")
-    d = ImageDraw.Draw(im)
-    box = None
-    y = 40
-    for text in lines:
-        d.text((40, y), text, font=f, fill=(20, 20, 20))
-        if box is None and name in text:
-            pre = text[: text.index(name)]
-            x0 = 40 + (d.textlength(pre, font=f) if pre else 0)
-            x1 = 40 + d.textlength(pre + name, font=f)
-            _, t, _, b = d.textbbox((40, y), text, font=f)
-            box = (x0, t, x1, b)
-        y += int(font_px * 2)
-    buf = io.BytesIO()
-    im.save(buf, "PNG")
-    return buf.getvalue(), box
-
 
 PAGE_LINES = [f"申报人：{NAME}，男，汉族，1980年出生。", "推荐单位：阿克苏地区水利局，同意推荐。",
               "审核人：王芳，联系电话：0997-1234567。"]

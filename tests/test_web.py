@@ -13,9 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from api.testing import LiveServer
+from api.testing import FONT, LiveServer, draw_page
 
-from test_api import FONT, NAME, PAGE_LINES, UNIT, draw_page
+NAME = "张伟"
+UNIT = "阿克苏地区水利局"
+PAGE_LINES = [f"申报人：{NAME}，男，汉族，1980年出生。", "推荐单位：阿克苏地区水利局，同意推荐。",
+              "审核人：王芳，联系电话：0997-1234567。"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
