@@ -131,12 +131,15 @@ def _score(masked: np.ndarray, orig: np.ndarray, o2m: np.ndarray) -> float:
 
 
 def _changed(masked: np.ndarray, warped: np.ndarray, thr: int = 40) -> np.ndarray:
-    """Pixels of ``masked`` outside the range of the (aligned) original around them: a
-    registration error of a pixel or two, resampling or re-encoding changes nothing then."""
-    a = cv2.GaussianBlur(masked, (0, 0), 1.0).astype(np.int16)
+    """Pixels where one page lies outside the range of the other around it, both ways (new ink,
+    and ink removed by white-out): a registration error of a pixel or two, resampling or
+    re-encoding changes nothing then."""
+    a = cv2.GaussianBlur(masked, (0, 0), 1.0)
     b = cv2.GaussianBlur(warped, (0, 0), 1.0)
     k = np.ones((5, 5), np.uint8)
-    d = np.maximum(a - cv2.dilate(b, k).astype(np.int16), cv2.erode(b, k).astype(np.int16) - a)
+    a16, b16 = a.astype(np.int16), b.astype(np.int16)
+    d = np.maximum(a16 - cv2.dilate(b, k).astype(np.int16), cv2.erode(b, k).astype(np.int16) - a16)
+    d = np.maximum(d, np.maximum(b16 - cv2.dilate(a, k).astype(np.int16), cv2.erode(a, k).astype(np.int16) - b16))
     d = d.max(axis=2) if d.ndim == 3 else d
     return (d >= thr).astype(np.uint8)
 

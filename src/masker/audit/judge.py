@@ -149,7 +149,8 @@ class Judge:
 
     def run(self) -> list[Finding]:
         self.names()
-        self.partly_without_original()
+        if self.orig is None:
+            self.partly_without_original()
         self.seals()
         self.signatures()
         if self.orig is not None:

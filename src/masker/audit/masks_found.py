@@ -356,8 +356,8 @@ def _scribble(pg: _Page, found: list[FoundMask], chars_px: list) -> list[FoundMa
         if _colour_residual(pg.img[y0:y1, x0:x1][~inside[y0:y1, x0:x1]], pg.paper_bgr) > 22:
             continue  # a photo or picture
         # readable text is not a scribble
-        conf = [c for c in chars_px if getattr(c, "score", 0) >= 0.9 and _centre_in(c.box, box)]
-        if len(conf) >= 2 and sum(overlap_area(c.box, box) for c in conf) >= 0.4 * bw * bh:
+        conf = [c for c in chars_px if getattr(c, "score", 0) >= 0.85 and _centre_in(c.box, box)]
+        if conf and sum(overlap_area(c.box, box) for c in conf) >= 0.3 * bw * bh:
             continue
         out.append(FoundMask(box, "scribble", 0.8))
     return out

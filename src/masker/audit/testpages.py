@@ -302,3 +302,144 @@ def rescale_shift(image: np.ndarray, factor: float, dx: int, dy: int) -> np.ndar
     return cv2.warpAffine(image, M, (int(round(w * factor)), int(round(h * factor))),
                           flags=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR,
                           borderValue=(255, 255, 255))
+
+
+# ---------------------------------------------------------------- masked variants
+
+@dataclass
+class Variant:
+    """A masked copy of a page and what the audit should say about it.
+
+    ``expect_with`` / ``expect_without``: the error codes the audit must give with / without the
+    original (empty: the page passes); ``targets``: code → boxes (pixels of the masked image) that
+    a finding of that code must point into."""
+
+    kind: str
+    image: np.ndarray
+    expect_with: set[str]
+    expect_without: set[str]
+    targets: dict[str, list] = field(default_factory=dict)
+    styles: list[str] = field(default_factory=list)
+
+
+def _grow(b, f: float):
+    h = b[3] - b[1]
+    return (b[0] - f * h, b[1] - f * h, b[2] + f * h, b[3] + f * h)
+
+
+def _cover(b, t) -> float:
+    x0, y0, x1, y1 = max(b[0], t[0]), max(b[1], t[1]), min(b[2], t[2]), min(b[3], t[3])
+    a = max(1e-6, (t[2] - t[0]) * (t[3] - t[1]))
+    return max(0.0, x1 - x0) * max(0.0, y1 - y0) / a
+
+
+def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name: str,
+                   kinds=("correct", "left", "partly", "other", "large", "seal"),
+                   styles=STYLES) -> list[Variant]:
+    """Masked variants of one page from ``propose`` output.
+
+    ``masks``: (kind, box) pairs that ``propose`` gave (name / seal / signature, pixels);
+    ``others``: (box, text) of other people's printed names on the page (the ground truth).
+    Variants: ``correct`` (every proposed mask, in a mix of styles), ``left`` (one name occurrence
+    left unmasked), ``partly`` (only part of one occurrence masked), ``other`` (another person's
+    name masked as well), ``large`` (one name mask blown up over several lines), ``seal`` (the own
+    seal left unmasked). Kinds that do not apply to the page are skipped."""
+    rng = random.Random(seed)
+    H, W = image.shape[:2]
+    names = [b for k, b in masks if k == "name"]
+    seals = [b for k, b in masks if k == "seal"]
+    core_n = len([c for c in name if c not in "·•・.．-" and not c.isspace()])
+    out: list[Variant] = []
+
+    def paint(boxes, sty=None) -> tuple[np.ndarray, list[str]]:
+        img = image.copy()
+        used = []
+        for i, b in enumerate(boxes):
+            st = sty or rng.choice(styles)
+            if st == "white" and b in seals:
+                st = "solid"
+            apply_mask(img, b, st, seed * 31 + i)
+            used.append(st)
+        return img, used
+
+    all_boxes = [b for _, b in masks]
+
+    def without(b):
+        """Every mask but ``b`` and those over the same place (a signature read as the name)."""
+        return [x for x in all_boxes if x is not b and _cover(x, b) < 0.5 and _cover(b, x) < 0.5]
+
+    for kind in kinds:
+        if kind == "correct":
+            img, used = paint(all_boxes)
+            out.append(Variant(kind, img, set(), set(), {}, used))
+        elif kind == "left" and names:
+            b = rng.choice(names)
+            img, used = paint(without(b))
+            out.append(Variant(kind, img, {"NAME_VISIBLE"}, {"NAME_VISIBLE"}, {"NAME_VISIBLE": [b]}, used))
+        elif kind == "partly" and core_n >= 2:
+            # a single-line occurrence, wide enough to cut
+            cands = [b for b in names if (b[2] - b[0]) > 1.2 * (b[3] - b[1])]
+            if not cands:
+                continue
+            b = rng.choice(cands)
+            pitch = (b[2] - b[0]) / core_n
+            if "·" in name and rng.random() < 0.5:
+                k = len(name.split("·")[0])  # the given name only
+            else:
+                k = 1 if core_n <= 3 else rng.randint(1, core_n - 2)
+            if rng.random() < 0.5:
+                part = (b[0], b[1], b[0] + k * pitch + 0.08 * pitch, b[3])
+            else:
+                part = (b[2] - k * pitch - 0.08 * pitch, b[1], b[2], b[3])
+            img, used = paint(without(b) + [part])
+            out.append(Variant(kind, img, {"NAME_PARTLY_VISIBLE"}, {"NAME_PARTLY_VISIBLE"},
+                               {"NAME_PARTLY_VISIBLE": [b]}, used))
+        elif kind == "other" and others:
+            traps = [o for o in others if o[2]]
+            ob, _t, _trap = rng.choice(traps or others)
+            ob = _grow(ob, 0.1)
+            img, used = paint(all_boxes + [ob])
+            out.append(Variant(kind, img, {"OTHER_NAME_MASKED"}, set(), {"OTHER_NAME_MASKED": [ob]}, used))
+        elif kind == "large" and names:
+            b = rng.choice(names)
+            h = b[3] - b[1]
+            how = rng.choice(("block", "wide", "area"))
+            if how == "block":
+                big = (b[0] - 2 * h, b[1] - 0.3 * h, min(W - 5, b[2] + 10 * h), b[3] + 4.5 * h)
+            elif how == "wide":
+                big = (max(5, b[0] - 14 * h), b[1] - 0.4 * h, min(W - 5, b[2] + 14 * h), b[3] + 0.4 * h)
+            else:
+                side = (0.08 * W * H) ** 0.5
+                big = (b[0] - 0.2 * side, b[1] - 0.2 * side, b[0] + 1.1 * side, b[1] + 1.0 * side)
+            big = (max(2.0, big[0]), max(2.0, big[1]), min(W - 2.0, big[2]), min(H - 2.0, big[3]))
+            solid_styles = [s for s in styles if s != "white"] or ["solid"]
+            img, used = paint(without(b))
+            st = rng.choice(solid_styles)
+            apply_mask(img, big, st, seed)
+            used.append(st)
+            ew = {"MASK_TOO_LARGE"}
+            if any(_cover(big, o[0]) >= 0.6 for o in others):
+                ew.add("OTHER_NAME_MASKED")
+            out.append(Variant(kind, img, ew, {"MASK_TOO_LARGE"}, {"MASK_TOO_LARGE": [big]}, used))
+        elif kind == "seal" and seals:
+            img, used = paint([x for x in all_boxes if x not in seals])
+            out.append(Variant(kind, img, {"OWN_SEAL_VISIBLE"}, {"OWN_SEAL_VISIBLE"}, {"OWN_SEAL_VISIBLE": list(seals)},
+                               used))
+    return out
+
+
+def post_process(image: np.ndarray, rng: random.Random, allow_geometry: bool = True):
+    """Re-encode (and sometimes rescale/shift) a masked page as a user's tool would. Returns
+    (bytes, extension, (factor, dx, dy))."""
+    geo = (1.0, 0, 0)
+    if allow_geometry and rng.random() < 0.3:
+        geo = (rng.uniform(0.9, 1.1), rng.randint(-12, 12), rng.randint(-12, 12))
+        image = rescale_shift(image, *geo)
+    if rng.random() < 0.6:
+        return encode(image, ".jpg", rng.randint(72, 92)), ".jpg", geo
+    return encode(image, ".png"), ".png", geo
+
+
+def map_box(b, geo):
+    f, dx, dy = geo
+    return (b[0] * f + dx, b[1] * f + dy, b[2] * f + dx, b[3] * f + dy)
