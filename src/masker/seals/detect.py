@@ -369,16 +369,26 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                 if keep_rejected and big:
                     rejected.append((gx, gy, bw, bh))
                 continue  # a line of text or a rule (or a stamp merged with one: looked at again)
+            # a blob much bigger than a stamp, or crossed by long rules, may hold a stamp merged
+            # with red print: looked at again below if it is not a seal itself
+            merged = max(bw, bh) > 0.3 * short or _long_lines(ink[y:y + bh, x:x + bw], 0.8)
             bm = labels[y:y + bh, x:x + bw] == i
             bink = ink[y:y + bh, x:x + bw] & bm
             if int(bink.sum()) < min_d:
                 continue
             cand = _classify(_Blob(gx, gy, bw, bh, bm, bink), ink_g, k, w, h, min_d, max_d, s)
+            if cand is not None and ink_g is not ink_lo:
+                # found on a re-scan: the raw ink there must not be a solid red area (a photo
+                # background, a filled emblem) that the higher level or rule removal hollowed out
+                cx, cy = cand.center[0] * s, cand.center[1] * s
+                fill, _ = _ellipse_fill(ink_lo, cx, cy, cand.axes[0] * s, cand.axes[1] * s, cand.angle, 0.0, 0.95)
+                if fill > 0.5:
+                    cand = None
             if cand is not None:
                 cand.features["level"] = round(level, 3)
                 cand.features["no_rules"] = no_rules
                 cands.append(cand)
-            elif keep_rejected and big:
+            elif keep_rejected and big and merged:
                 rejected.append((gx, gy, bw, bh))
 
     # 1. the whole page at the lowest ink level (pale stamps only show here)
@@ -389,6 +399,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     for gx, gy, bw, bh in rejected:
         m = 2 * k + 2
         x0, y0, x1, y1 = max(0, gx - m), max(0, gy - m), min(w, gx + bw + m), min(h, gy + bh + m)
+        n_before = len(cands)
         for t, no_rules in [(t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]:
             region = (red[y0:y1, x0:x1] > t).astype(np.uint8)
             if no_rules:
@@ -396,9 +407,52 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
             g = np.zeros_like(ink_lo)
             g[y0:y1, x0:x1] = region
             scan(region, x0, y0, g, t, no_rules, False)
+        if len(cands) == n_before:
+            # a round stamp over red print of its own colour (a red title): circles in the region
+            for cand in _hough_circles(ink_lo, x0, y0, x1, y1, k, w, h, min_d, max_d, s):
+                if not any(_inside(cand.box, c.box) > 0.6 or _inside(c.box, cand.box) > 0.6 for c in cands):
+                    cands.append(cand)
     cands = _suppress(cands)
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+def _hough_circles(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, k: int, w: int, h: int,
+                   min_d: float, max_d: float, s: float) -> list[SealCandidate]:
+    """Round stamps inside a region where they merged with other red ink (Hough transform on
+    the ink, each circle then judged like any ring)."""
+    reg = ink[y0:y1, x0:x1]
+    if reg.size == 0 or min(reg.shape) < min_d:
+        return []
+    blur = cv2.GaussianBlur(reg.astype(np.uint8) * 255, (0, 0), max(1.0, k / 2))
+    r_min = int(min_d / 2)
+    r_max = int(min(max(reg.shape) / 2, max_d / 2))
+    if r_max <= r_min:
+        return []
+    circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.5, minDist=max(8, r_min),
+                               param1=120, param2=30, minRadius=r_min, maxRadius=r_max)
+    out: list[SealCandidate] = []
+    if circles is None:
+        return out
+    for cx, cy, r in circles[0][:4]:
+        gx, gy = float(cx) + x0, float(cy) + y0
+        f = _score_ellipse(ink, gx, gy, float(r), float(r), 0.0)
+        if f is None:
+            continue
+        score = _ellipse_score(f)
+        if score <= 0:
+            continue
+        fill, _ = _ellipse_fill(ink, gx, gy, float(r), float(r), 0.0, 0.0, 0.95)
+        if fill > 0.5:
+            continue
+        bx0, by0 = int(max(0, gx - 1.1 * r)), int(max(0, gy - 1.1 * r))
+        bx1, by1 = int(min(w, gx + 1.1 * r)), int(min(h, gy + 1.1 * r))
+        yy, xx = np.mgrid[by0:by1, bx0:bx1]
+        disk = (xx - gx) ** 2 + (yy - gy) ** 2 <= (1.08 * r) ** 2
+        blob = _Blob(bx0, by0, bx1 - bx0, by1 - by0, disk, ink[by0:by1, bx0:bx1] & disk)
+        f["fit"] = "hough"
+        out.append(_make("round", gx, gy, float(r), float(r), 0.0, f, score * 0.95, blob, ink, s, w, h))
+    return out
 
 
 def _inside(a: Box, b: Box) -> float:
@@ -432,26 +486,62 @@ def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: flo
         if f is None:
             continue
         score = _ellipse_score(f)
+        shape = "round" if lo_ax >= 0.8 * hi_ax else "oval"
+        if shape == "oval" and f["band_gap"] > f["band_out"]:
+            score = 0.0  # an oval stamp has a clear gap inside its ring; a fingerprint has ridges
         if score > 0 and (best is None or score > best.score):
-            shape = "round" if lo_ax >= 0.8 * hi_ax else "oval"
             f["fit"] = how
             best = _make(shape, ex, ey, a, b, ang, f, score, blob, ink_g, s, w, h)
-    # square (axis-aligned frame; personal and some unit seals)
-    if 0.7 <= blob.w / max(1, blob.h) <= 1.43 and min_d <= max(blob.w, blob.h) <= max_d:
-        sq = _square_features(blob.ink)
+    # square (personal and some unit seals), possibly stamped at an angle: deskewed first
+    sq_blob, ang = _deskewed(blob)
+    bw, bh = sq_blob.shape[1], sq_blob.shape[0]
+    if 0.7 <= bw / max(1, bh) <= 1.43 and min_d <= max(bw, bh) <= max_d:
+        sq = _square_features(sq_blob)
         if sq is not None:
             inner = sq.pop("inner")
-            ok = sq["frame_min"] >= 0.75 and sq["frame"] >= 0.85 and 0.15 <= sq["fill_in"] <= 0.7
+            ok = (sq["frame_min"] >= 0.6 and sq["frame"] >= 0.8 and 0.15 <= sq["fill_in"] <= 0.7
+                  and sq["frame_px"] <= 0.2 * min(bw, bh))  # a frame, not a filled red area
             # a table's inner rules run from frame to frame; a seal's characters do not
             if ok and not (sq["fill_in"] < 0.3 and _long_lines(inner, 0.97)):
                 score = min(1.0, 0.5 + 0.5 * sq["frame"]) * (0.9 if sq["fill_in"] < 0.2 else 1.0)
                 if best is None or score > best.score:
                     cx, cy = blob.x + blob.w / 2, blob.y + blob.h / 2
-                    best = _make("square", cx, cy, blob.w / 2 - k * 0.8, blob.h / 2 - k * 0.8, 0.0, sq, score,
+                    sq["deskew"] = round(ang, 1)
+                    best = _make("square", cx, cy, bw / 2 - k * 0.8, bh / 2 - k * 0.8, ang, sq, score,
                                  blob, ink_g, s, w, h)
             elif debug_sq is not None:
                 debug_sq.update(sq)
     return best
+
+
+def _deskewed(blob: _Blob) -> tuple[np.ndarray, float]:
+    """The blob's ink turned so its outline's bounding box is smallest (a square stamp pressed at
+    an angle comes out axis-aligned), cropped to that box; and the angle used (degrees, as for
+    ``cv2.getRotationMatrix2D``; 0 when it is already upright)."""
+    ys, xs = np.nonzero(blob.mask)
+    if len(xs) < 10:
+        return blob.ink, 0.0
+    hull = cv2.convexHull(np.c_[xs, ys].astype(np.float32)).reshape(-1, 2)
+    best_a, best_area = 0.0, float("inf")
+    for a in np.arange(-45.0, 45.0, 1.5):
+        M = cv2.getRotationMatrix2D((0.0, 0.0), float(a), 1.0)[:, :2]
+        q = hull @ M.T
+        ar = float(np.ptp(q[:, 0]) * np.ptp(q[:, 1]))
+        if ar < best_area - 1e-6 or (abs(ar - best_area) < 1e-6 and abs(a) < abs(best_a)):
+            best_a, best_area = float(a), ar
+    if abs(best_a) < 2.0:
+        return blob.ink, 0.0
+    c = (blob.w / 2, blob.h / 2)
+    side = int(math.ceil(math.hypot(blob.w, blob.h))) + 2
+    M = cv2.getRotationMatrix2D(c, best_a, 1.0)
+    M[0, 2] += side / 2 - c[0]
+    M[1, 2] += side / 2 - c[1]
+    rot = cv2.warpAffine(blob.ink.astype(np.uint8), M, (side, side), flags=cv2.INTER_NEAREST)
+    mrot = cv2.warpAffine(blob.mask.astype(np.uint8), M, (side, side), flags=cv2.INTER_NEAREST)
+    ys, xs = np.nonzero(mrot)
+    if len(xs) == 0:
+        return blob.ink, 0.0
+    return rot[ys.min():ys.max() + 1, xs.min():xs.max() + 1], best_a
 
 
 def _ellipse_score(f: dict) -> float:
@@ -460,6 +550,8 @@ def _ellipse_score(f: dict) -> float:
         return 0.0
     if f["ring"] < 0.75 and f["ring_dev"] > 0.02:
         return 0.0  # a broken ring must at least be a precise one (faces, hair, flowers are not)
+    if f["ring_dev"] > 0.045 and f["ring"] < 0.9:
+        return 0.0
     if not (0.03 <= f["fill_in"] <= 0.55):
         return 0.0
     if f["band_out"] < 0.12:
@@ -476,7 +568,9 @@ def _ellipse_score(f: dict) -> float:
 def _make(shape, cx, cy, a, b, ang, feats, score, blob: _Blob, ink_g, s, w, h) -> SealCandidate:
     # the box: the ellipse/frame plus the ink of the blob near it (bleed), plus a small margin
     if shape == "square":
-        x0, y0, x1, y1 = cx - a, cy - b, cx + a, cy + b
+        M = cv2.getRotationMatrix2D((0.0, 0.0), -float(ang), 1.0)[:, :2]
+        q = np.array([[-a, -b], [a, -b], [a, b], [-a, b]], np.float32) @ M.T
+        x0, y0, x1, y1 = cx + q[:, 0].min(), cy + q[:, 1].min(), cx + q[:, 0].max(), cy + q[:, 1].max()
     else:
         ca, sa = math.cos(math.radians(ang)), math.sin(math.radians(ang))
         hx = math.sqrt((a * ca) ** 2 + (b * sa) ** 2)

@@ -242,7 +242,16 @@ def _fit_height(crop: np.ndarray, h: int = STRIP_H) -> np.ndarray:
 
 def _square_strip(img: np.ndarray, cand: SealCandidate, red: bool) -> np.ndarray:
     """A square seal's characters (columns right to left, top to bottom) laid out in one row."""
-    x0, y0, x1, y1 = (int(round(v)) for v in cand.box)
+    if abs(cand.angle) > 1.0:  # pressed at an angle: turn it upright first
+        M = cv2.getRotationMatrix2D(tuple(map(float, cand.center)), float(cand.angle), 1.0)
+        img = cv2.warpAffine(img, M, (img.shape[1], img.shape[0]), flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+        m = 0.04 * max(cand.axes)
+        cx, cy = cand.center
+        x0, y0, x1, y1 = (int(round(v)) for v in (cx - cand.axes[0] - m, cy - cand.axes[1] - m,
+                                                  cx + cand.axes[0] + m, cy + cand.axes[1] + m))
+    else:
+        x0, y0, x1, y1 = (int(round(v)) for v in cand.box)
     crop = img[max(0, y0):y1, max(0, x0):x1]
     if crop.size == 0:
         return np.full((STRIP_H, STRIP_H, 3), 255, np.uint8)
