@@ -32,7 +32,11 @@ def ink_mask(region: np.ndarray) -> np.ndarray:
     if v.size == 0:
         return np.zeros(v.shape, bool)
     paper = float(np.percentile(v, 90))
-    thr = min(paper * 0.62, paper - 45)
+    dark = float(np.percentile(v, 0.5))
+    if paper - dark < 40:  # no text here, only paper (or paper and noise)
+        return np.zeros(v.shape, bool)
+    # halfway between paper and the darkest text: grey, faded or blurred print still counts
+    thr = (paper + dark) / 2.0
     return v < thr
 
 
