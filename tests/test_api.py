@@ -451,7 +451,8 @@ def test_report_header_is_shortened_to_fit():
 def test_thread_pool_lazy_start_and_pdf_preview(tmp_path):
     """The other pool (threads in the server process), lazy engine loading, and a PDF's preview
     (text-layer PDFs need no OCR, so the null engine serves here)."""
-    env = {"MASKER_API_POOL": "thread", "MASKER_OCR_ENGINE": "null", "MASKER_MODEL_LAZY": "1"}
+    env = {"MASKER_API_POOL": "thread", "MASKER_OCR_ENGINE": "null", "MASKER_MODEL_LAZY": "1",
+           "MASKER_API_CORS_ORIGINS": "https://platform.example"}
     with LiveServer(env=env, log_path=tmp_path / "server.log") as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
         h = c.get("/healthz").json()
         assert (h["status"], h["pool"], h["engine"]) == ("ok", "thread", "null")
@@ -470,4 +471,12 @@ def test_thread_pool_lazy_start_and_pdf_preview(tmp_path):
         with fitz.open(stream=r.content, filetype="pdf") as doc:
             assert NAME not in doc[0].get_text()
         assert_error(post(c, "/v1/propose", b"%PDF-1.7 broken", {"name": NAME}, filename="x.pdf"), 400)
+        # CORS only for the configured origin, and the report header is readable by its scripts
+        pre = c.options("/v1/redact", headers={"Origin": "https://platform.example",
+                                               "Access-Control-Request-Method": "POST"})
+        assert pre.headers["access-control-allow-origin"] == "https://platform.example"
+        r = post(c, "/v1/redact", pdf, {"name": NAME}, filename="form.pdf", headers={"Origin": "https://platform.example"})
+        assert "X-Masker-Report" in r.headers["access-control-expose-headers"]
+        pre = c.options("/v1/redact", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in pre.headers
         assert NAME not in srv.log_text()
