@@ -146,8 +146,22 @@ def quad_of_box(box) -> Quad:
 # ---------------------------------------------------------------- crops
 
 def _crop(image: np.ndarray, q: Quad) -> np.ndarray | None:
-    """Axis-aligned crop of a box (with a small margin) as it lies in the image."""
+    """Crop of a box (with a small margin) as it lies in the image: a tilted detector box is
+    straightened (a long column tilted 2° would otherwise take in its neighbours), an upright one
+    is cut as it is."""
     H, W = image.shape[:2]
+    q = np.asarray(q, np.float32)
+    e1, e2 = q[1] - q[0], q[3] - q[0]
+    w, h = float(np.hypot(*e1)), float(np.hypot(*e2))
+    tilt = abs(math.degrees(math.atan2(e1[1], e1[0]))) if w > 0 else 0.0
+    if 0.3 < tilt < 20.0 and w >= 4 and h >= 4:
+        m = 0.08 * min(w, h)
+        u, v = e1 / w, e2 / h
+        src = np.array([q[0] - m * u - m * v, q[1] + m * u - m * v, q[2] + m * u + m * v, q[3] - m * u + m * v], np.float32)
+        ow, oh = int(round(w + 2 * m)), int(round(h + 2 * m))
+        dst = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], np.float32)
+        M = cv2.getPerspectiveTransform(src, dst)
+        return cv2.warpPerspective(image, M, (ow, oh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     x0, y0 = q.min(axis=0)
     x1, y1 = q.max(axis=0)
     m = 0.08 * min(x1 - x0, y1 - y0)
