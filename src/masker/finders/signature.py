@@ -83,8 +83,9 @@ def reads_as_name(text: str, name: str) -> bool:
         return True
     if len(n) < 3:
         return False
-    best = min((_edit(n, t[i:i + k]) for k in (len(n) - 1, len(n), len(n) + 1)
-                for i in range(0, max(1, len(t) - k + 1))), default=99)
+    sizes = (len(n), len(n) + 1) + ((len(n) - 1,) if len(n) >= 4 else ())
+    best = min((_edit(n, t[i:i + k]) for k in sizes if k <= len(t)
+                for i in range(0, len(t) - k + 1)), default=99)
     return best <= 1
 
 
