@@ -91,7 +91,12 @@ def cmd_batch(args) -> int:
 def cmd_serve(args) -> int:
     import uvicorn
 
-    uvicorn.run("api.app:app", host=args.host, port=args.port, log_level="info", workers=1)
+    # the api/ package sits at the repository root; uvicorn's own access log is off because it
+    # prints query strings (our middleware logs one line per request, without names)
+    app_dir = Path(__file__).resolve().parents[2]
+    uvicorn.run("api.app:app", host=args.host, port=args.port, log_level="info", access_log=False,
+                timeout_graceful_shutdown=10,
+                app_dir=str(app_dir) if (app_dir / "api" / "app.py").exists() else None)
     return 0
 
 

@@ -172,11 +172,12 @@ def _load_image_pages(data: bytes, fmt: str, limits: Limits) -> Iterator[PageSou
                 frame.load()
                 frame = ImageOps.exif_transpose(frame) or frame
             bgr = _to_bgr(frame)
-        except TooLargeError:
-            raise
         except InputError:
             raise
-        except (OSError, ValueError, SyntaxError, EOFError, MemoryError, Image.DecompressionBombError) as e:
+        except (MemoryError, Image.DecompressionBombError) as e:
+            raise TooLargeError("图片解码所需内存过大 / the image needs too much memory to decode",
+                                code="TOO_MANY_PIXELS") from e
+        except (OSError, ValueError, SyntaxError, EOFError) as e:
             raise InputError(f"图片已损坏或不完整 / the image is damaged or truncated ({type(e).__name__})",
                              code="CORRUPT_IMAGE") from e
         h2, w2 = bgr.shape[:2]
