@@ -96,3 +96,20 @@ def test_bad_expect_is_an_option_error():
     m = Masker(engine=NullEngine())
     with pytest.raises(OptionError):
         run_check(m, m.load(tp.encode_png(np.full((50, 50, 3), 255, np.uint8))), "poster")
+
+
+@pytest.mark.slow
+@needs_font
+def test_legibility_of_an_analysed_page_for_audit(masker_real):
+    from masker.compliance.legibility import legibility
+    from masker.compliance.photo import classify_kind
+
+    card = tp.render_page(12, layout="card", text_px=20)  # 24 px text on the card
+    sharp = masker_real.analyse(masker_real.load(tp.encode_png(tp.scan_like(card))).pages[0])
+    s, findings = legibility(sharp)
+    assert s is not None and s > 0.5 and findings == []
+    assert classify_kind(sharp.image, sharp.lines) == "document"
+    img = tp.scan_like(tp.blur(card, 0.13 * 24))
+    blurred = masker_real.analyse(masker_real.load(tp.encode_png(img)).pages[0])
+    s2, f2 = legibility(blurred)
+    assert s2 is not None and s2 < s and [f.code for f in f2] == ["BLURRY"]

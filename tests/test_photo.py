@@ -144,10 +144,13 @@ def test_bareheaded_photos_get_no_headwear_warning(realworld_dir, key):
     assert "HEADWEAR_SUSPECTED" not in _codes(check_photo(_read(realworld_dir, key)))
 
 
+@pytest.mark.slow
 def test_kind_of_every_labelled_image(realworld_dir, engine):
     from masker.compliance.orientation import detect_quads
 
     for key, lab in _labels(realworld_dir).items():
+        if key.startswith("seals/") and "contract_photo" not in key and "crop" not in key:
+            continue  # two of the seal images are enough here (a phone photo, a bare seal)
         img = _read(realworld_dir, key)
         quads = detect_quads(engine, img) or []
         boxes = [(q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()) for q in quads]

@@ -192,5 +192,19 @@ def legibility(ctx) -> tuple[float | None, list]:
     lines = [l for l in ctx.lines if getattr(l, "source", "ocr") == "ocr"]
     boxes = [tuple(v * s for v in l.box) for l in lines]
     leg = measure(ctx.image, boxes, [l.score for l in lines])
+    if leg.lines_measured < 3 and getattr(ctx, "engine", None) is not None:
+        # too few lines read (the recogniser drops lines it reads below 0.5): measure on every
+        # box the detector finds; lines found but not read count as an OCR confidence of 0
+        from .orientation import detect_quads
+
+        quads = detect_quads(ctx.engine, ctx.image)
+        if quads:
+            dboxes = [(float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())) for q in quads]
+            leg2 = measure(ctx.image, dboxes, None)
+            if leg2.lines_measured > leg.lines_measured:
+                n_read = len(lines)
+                leg2.ocr_score = (leg.ocr_score or 0.0) * n_read / max(n_read, leg2.lines_measured)
+                leg2.findings = findings_for(leg2)
+                leg = leg2
     ctx.facts["legibility"] = leg
     return leg.sharpness, list(leg.findings)
