@@ -55,6 +55,9 @@ class PageSource:
     _image: np.ndarray | None = field(default=None, repr=False)
     _render: object = field(default=None, repr=False)
     has_raster: bool = True
+    #: images or vector drawings on the page (a seal or signature is one of these); False only
+    #: for PDF pages that hold nothing but text
+    has_graphics: bool = True
 
     @property
     def image(self) -> np.ndarray:
@@ -249,6 +252,7 @@ def _load_pdf(data: bytes, name: str, limits: Limits) -> Document:
             rect = page.rect
             lines = _pdf_text_lines(page)
             has_raster = bool(page.get_images(full=False)) or not lines
+            has_graphics = has_raster or bool(page.get_cdrawings())
         except Exception as e:
             doc.close()
             raise InputError(f"PDF 第 {i + 1} 页无法读取 / PDF page {i + 1} cannot be read ({type(e).__name__})",
@@ -262,6 +266,7 @@ def _load_pdf(data: bytes, name: str, limits: Limits) -> Document:
                 raise TooLargeError(f"PDF 页面尺寸过大 / PDF page {i + 1} is too large", code="TOO_MANY_PIXELS")
         pages.append(PageSource(index=i, width=float(rect.width), height=float(rect.height), unit="pt",
                                 scale=dpi / 72.0, text_lines=lines, has_raster=has_raster,
+                                has_graphics=has_graphics,
                                 _render=_renderer(doc, i, dpi)))
     return Document(name=name, format="pdf", data=data, pages=pages, pdf=doc)
 

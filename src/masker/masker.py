@@ -125,7 +125,10 @@ class Masker:
 
     def propose_page(self, ctx: PageContext, query: Query) -> PageResult:
         found = Findings()
+        text_only = not ctx.page.has_graphics
         for f in self.finders:
+            if text_only and getattr(f, "needs_graphics", False):
+                continue
             found.extend(f.find(ctx, query))
         result = PageResult(index=ctx.page.index, width=ctx.page.width, height=ctx.page.height,
                             unit=ctx.page.unit, orientation=ctx.orientation,

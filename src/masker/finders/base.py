@@ -71,7 +71,11 @@ class Findings:
 
 
 class Finder(Protocol):
+    """``needs_graphics``: the finder looks for ink that is an image or a drawing (seals,
+    signatures), so it is skipped on PDF pages that hold only text."""
+
     name: str
+    needs_graphics: bool
 
     def find(self, ctx: PageContext, query: Query) -> Findings:
         ...

@@ -84,6 +84,13 @@ class NameFinder:
         if not pat.core:
             return out
         lines = ctx.lines
+        # cheap pre-filter: a page none of whose lines holds any character of the name (or a
+        # known confusion of one) has nothing to find
+        from ..text.confusions import CONFUSABLE
+
+        wanted = set(pat.core) | {c for ch in pat.core for c in CONFUSABLE.get(ch, ())}
+        if not any(ch in wanted for l in lines for ch in l.text):
+            return out
         toks = _line_tokens(lines)
         pairs = _continuations(lines)
         self._para_next = {a: b for a, b in pairs if _is_paragraph_wrap(lines[a], lines[b])}

@@ -123,8 +123,12 @@ def find_matches(toks: list[Token], pat: NamePattern) -> list[Match]:
     """All non-overlapping matches, best first where they overlap."""
     if not pat.core:
         return []
+    first = pat.core[0]
     found = []
     for i in range(len(toks)):
+        ch = toks[i].ch
+        if ch != first and not confusable(first, ch):
+            continue  # the first character is never edited away
         m = match_at(toks, i, pat)
         if m is not None:
             found.append(m)
