@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 Quad = np.ndarray  # (4, 2) float32: tl, tr, br, bl
 
 
+#: a page is turned only when, turned, its sampled lines read with at least this mean confidence
+TURN_MIN_READ = 0.75
+
+
 @dataclass
 class Orientation:
     angle: int = 0
@@ -430,6 +434,11 @@ def _decide_pair(image, cands, engine, vertical: bool, details: dict) -> tuple[i
         details["method"] = "unreadable: kept as found"
         return base, 0.2
     angle = base if vote >= 0 else base + 180
+    up_rec = float(np.mean(rs if angle == base else rf)) if rs is not None and rf is not None and len(rs) else 0.0
+    if angle != 0 and up_rec < TURN_MIN_READ and (len(picked) < 3 or not vertical):
+        # turning a page needs a way round that reads well; a stray line on a photo does not
+        details["method"] = "weak evidence: kept as found"
+        return 0, 0.2
     if rs is not None and rf is not None and len(rs):
         details["upright_piece_scores"] = [round(float(v), 3) for v in (rs if angle == base else rf)]
     return angle, min(1.0, 0.5 + abs(vote))
@@ -452,4 +461,7 @@ def _decide_four(image, cands, engine, details: dict) -> tuple[int, float]:
     margin = scores[ranked[0]] - scores[ranked[1]]
     if scores[best] <= 0.3:  # nothing readable any way round: keep as is
         return 0, 0.0
+    if best != 0 and (scores[best] < TURN_MIN_READ or margin < 0.1):
+        details["method"] = "four-way: weak evidence, kept as found"
+        return 0, 0.2
     return best, min(1.0, 0.3 + margin)
