@@ -56,6 +56,14 @@ class Alignment:
         return cv2.warpAffine(original, self.o2m[:2], size, flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_CONSTANT, borderValue=border)
 
+    def valid(self, original_shape: tuple[int, ...], size: tuple[int, int], margin: int = 4) -> np.ndarray:
+        """Where the masked page has an original pixel to compare with (away from the edges the
+        shift or scaling uncovered, which a re-export fills with any colour)."""
+        ones = np.full(original_shape[:2], 255, np.uint8)
+        v = cv2.warpAffine(ones, self.o2m[:2], size, flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT,
+                           borderValue=0)
+        return cv2.erode(v, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)) > 0
+
     def to_dict(self) -> dict:
         return {"method": self.method, "score": round(float(self.score), 3)}
 
@@ -130,18 +138,26 @@ def _score(masked: np.ndarray, orig: np.ndarray, o2m: np.ndarray) -> float:
     return float(np.percentile(scores, 75))
 
 
-def _changed(masked: np.ndarray, warped: np.ndarray, thr: int = 40) -> np.ndarray:
+def _changed(masked: np.ndarray, warped: np.ndarray, thr: int | None = None) -> np.ndarray:
     """Pixels where one page lies outside the range of the other around it, both ways (new ink,
     and ink removed by white-out): a registration error of a pixel or two, resampling or
-    re-encoding changes nothing then."""
+    re-encoding changes nothing then. The threshold rises with the residual of the unchanged
+    page (masks cover far less than a tenth of a page: the 90th percentile is that residual)."""
     a = cv2.GaussianBlur(masked, (0, 0), 1.0)
     b = cv2.GaussianBlur(warped, (0, 0), 1.0)
     k = np.ones((5, 5), np.uint8)
     a16, b16 = a.astype(np.int16), b.astype(np.int16)
+    # new content on the masked page (a fill, a scribble, a mosaic's tones)
     d = np.maximum(a16 - cv2.dilate(b, k).astype(np.int16), cv2.erode(b, k).astype(np.int16) - a16)
-    d = np.maximum(d, np.maximum(b16 - cv2.dilate(a, k).astype(np.int16), cv2.erode(a, k).astype(np.int16) - b16))
+    # ink of the original gone from the masked page (white-out); resampling only softens strokes,
+    # so this side needs a larger step
+    r = np.maximum(b16 - cv2.dilate(a, k).astype(np.int16), cv2.erode(a, k).astype(np.int16) - b16)
     d = d.max(axis=2) if d.ndim == 3 else d
-    return (d >= thr).astype(np.uint8)
+    r = r.max(axis=2) if r.ndim == 3 else r
+    if thr is None:
+        floor = float(np.percentile(d[::3, ::3], 90))
+        thr = int(min(60.0, 25.0 + 1.5 * max(0.0, floor)))
+    return ((d >= thr) | (r >= thr + 35)).astype(np.uint8)
 
 
 def align(masked: np.ndarray, original: np.ndarray, exclude: list[Box] | None = None) -> Alignment:
@@ -176,20 +192,27 @@ def align(masked: np.ndarray, original: np.ndarray, exclude: list[Box] | None = 
         o2m = Sm_inv @ m_small @ So
         warped = cv2.warpAffine(go_full, o2m[:2], (W, H), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_CONSTANT, borderValue=255)
-        changed = int(_changed(gm_full, warped).sum())
+        changed = int(_changed(gm_full, warped, thr=40).sum())
         if best is None or changed < best[0]:
             best = (changed, o2m, m_small, method)
     _, o2m, m_small, method = best
     return Alignment(o2m=o2m, method=method, score=_score(gm, go, m_small))
 
 
-def changed_regions(masked: np.ndarray, original_warped: np.ndarray, text_h: float) -> list[FoundMask]:
+def changed_map(masked: np.ndarray, original_warped: np.ndarray) -> np.ndarray:
+    """Pixels (uint8 0/1) where the masked page and the aligned original differ."""
+    return _changed(masked, original_warped)
+
+
+def changed_regions(masked: np.ndarray, original_warped: np.ndarray, text_h: float,
+                    changed: np.ndarray | None = None) -> list[FoundMask]:
     """Areas where the masked page differs from the (aligned) original beyond re-encoding noise,
     each with a first guess at its style."""
-    m = _changed(masked, original_warped)
+    m = (_changed(masked, original_warped) if changed is None else changed).copy()
     # misregistration leaves thin lines along the glyph edges: open them away
     m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    ks = int(max(3, 0.4 * text_h)) | 1
+    # one mask, one region: a blur or mosaic changes the page in patches (old strokes, new tones)
+    ks = int(max(3, 0.7 * text_h)) | 1
     m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((ks, ks), np.uint8))
     n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     out = []

@@ -51,6 +51,8 @@ class OrigInfo:
     #: text lines: (line box, [(char, box)])
     lines: list[tuple[Box, list[tuple[str, Box]]]] = field(default_factory=list)
     line_height: float | None = None
+    #: box → per column (the original's ink pixels, of which changed on the masked page), or None
+    ink_changed: object = None
 
 
 @dataclass
@@ -106,18 +108,30 @@ def _hidden_profile(box: Box, masks: list[Box], samples: int = 64) -> list[float
     return out
 
 
-def name_hidden(box: Box, n_chars: int, masks: list[Box], policy: Policy) -> tuple[float, list[bool]]:
+def name_hidden(box: Box, n_chars: int, masks: list[Box], policy: Policy, ink_changed=None) -> tuple[float, list[bool]]:
     """(share of the width hidden, per character hidden?) for a name occurrence spread evenly
-    over ``box``. A column is hidden when masks cover most of its height."""
+    over ``box``. A character is hidden when masks cover most of the height of most of its
+    columns, or (with the original) when most of its ink is gone from the masked page — what a
+    white-out, blur or mosaic does whatever the shape of the box found for it."""
     prof = _hidden_profile(box, masks)
     cols = [p >= 0.7 for p in prof]
     share = sum(cols) / len(cols)
     n = max(1, n_chars)
+    ink = ink_changed(box) if ink_changed is not None else None
     per = []
     for k in range(n):
         a, b = int(round(k * len(cols) / n)), int(round((k + 1) * len(cols) / n))
         seg = cols[a:b] or [False]
-        per.append(sum(seg) / len(seg) >= policy.audit_hidden_coverage)
+        hid = sum(seg) / len(seg) >= policy.audit_hidden_coverage
+        if not hid and ink is not None:
+            tot, gone = ink
+            m = len(tot)
+            ia, ib = int(round(k * m / n)), int(round((k + 1) * m / n))
+            t = int(tot[ia:ib].sum())
+            hid = t > 0 and int(gone[ia:ib].sum()) >= policy.audit_hidden_coverage * t
+        per.append(hid)
+    if ink is not None:
+        share = max(share, sum(per) / n)
     return share, per
 
 
@@ -175,7 +189,7 @@ class Judge:
         # what the original shows where: is every occurrence covered?
         for box, text, _rule in self.orig.names:
             chars = [c for c in text if c not in _DOTS and not c.isspace()]
-            share, per = name_hidden(box, len(chars) or n, self.boxes, self.policy)
+            share, per = name_hidden(box, len(chars) or n, self.boxes, self.policy, self.orig.ink_changed)
             if share >= self.policy.audit_covered_share:
                 continue
             hidden = sum(per)
@@ -383,7 +397,7 @@ class Judge:
         if self.orig is not None:
             boxes += [b for b in self.orig.own_seals if not any(coverage(b, x) > 0.5 or coverage(x, b) > 0.5 for x in boxes)]
         for b in boxes:
-            if box_covered(b, self.boxes) < share:
+            if self._covered(b) < share:
                 self.add("OWN_SEAL_VISIBLE", ERROR, "现单位公章未遮盖 / the seal of the applicant's unit is still visible", b)
 
     def signatures(self) -> None:
@@ -393,7 +407,7 @@ class Judge:
         if self.orig is not None:
             items += [s for s in self.orig.signatures if not any(coverage(s[0], x[0]) > 0.5 for x in items)]
         for b, rule in items:
-            if box_covered(b, self.boxes) >= 0.7 or any(overlap_area(b, m.box) > 0 for m in self.seen.names.masks):
+            if self._covered(b) >= 0.7 or any(overlap_area(b, m.box) > 0 for m in self.seen.names.masks):
                 continue
             if rule == "signature.name":
                 self.add("NAME_VISIBLE", ERROR, "申报人签名未遮盖 / the applicant's signature is still visible", b)
@@ -434,7 +448,7 @@ class Judge:
                 if overlap_area(lbox, b) <= 0:
                     continue
                 idx = [i for i, (ch, cb) in enumerate(chars)
-                       if not ch.isspace() and _char_hidden(cb, lbox, b) >= thr]
+                       if not ch.isspace() and self._char_is_hidden(cb, lbox, b)]
                 if not idx:
                     continue
                 for run in _runs(idx):
@@ -462,6 +476,30 @@ class Judge:
                 shown = shown if len(shown) <= 16 else shown[:15] + "…"
                 self.add("MASK_OVER_OTHER_TEXT", WARNING, f"遮盖了姓名以外的内容“{shown}” / the mask hides text "
                          f"other than the name: {shown}", b, value={"text": shown})
+
+    def _covered(self, b: Box) -> float:
+        """Share of ``b`` hidden: covered by found masks, or (with the original) its ink gone."""
+        c = box_covered(b, self.boxes)
+        fn = self.orig.ink_changed if self.orig is not None else None
+        if fn is not None and c < 1.0:
+            r = fn(b)
+            if r is not None and int(r[0].sum()) > 0:
+                c = max(c, int(r[1].sum()) / int(r[0].sum()))
+        return c
+
+    def _char_is_hidden(self, cb: Box, lbox: Box, mask: Box) -> bool:
+        """Masks cover most of the character, or (it touches the mask and) most of its ink is gone."""
+        thr = self.policy.audit_hidden_coverage
+        if _char_hidden(cb, lbox, mask) >= thr:
+            return True
+        fn = self.orig.ink_changed if self.orig is not None else None
+        if fn is None or overlap_area((cb[0], lbox[1], cb[2], lbox[3]), mask) <= 0:
+            return False
+        r = fn((cb[0], lbox[1], cb[2], lbox[3]))
+        if r is None:
+            return False
+        tot, gone = int(r[0].sum()), int(r[1].sum())
+        return tot > 0 and gone >= thr * tot
 
     def _is_applicant(self, txt: str) -> bool:
         chars = [Char(c, (i, 0, i + 1, 1), 1.0) for i, c in enumerate(txt)]

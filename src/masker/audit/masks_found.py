@@ -243,7 +243,10 @@ def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[Fou
                 out.append(FoundMask(_grow((x0, y0, x1, y1), 0.15 * pg.text_h, W, H), "blur", 0.8))
             continue
         # mosaic: the steps run straight along block edges (a step continues on the next row /
-        # column) on a few columns and rows only (the block grid), and most pixels are flat
+        # column) on a few columns and rows only (the block grid), most pixels are flat, and the
+        # steps are between flat in-between tones (text on a tinted card steps to dark ink)
+        cin = cand[y0:y1, x0:x1].astype(bool)
+        between = int((sx & cin[:, 2:] & cin[:, :-2]).sum() + (sy & cin[2:, :] & cin[:-2, :]).sum())
         sx &= comp[:, 2:] & comp[:, :-2]
         sy &= comp[2:, :] & comp[:-2, :]
         conts = []
@@ -254,9 +257,11 @@ def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[Fou
         col_frac = float(sx.any(axis=0).sum()) / max(1, int(comp.any(axis=0).sum()))
         row_frac = float(sy.any(axis=1).sum()) / max(1, int(comp.any(axis=1).sum()))
         flat_share = float(flat3[y0:y1, x0:x1][comp].mean())
-        if not conts:
+        n_steps = int(sx.sum() + sy.sum())
+        if not conts or n_steps == 0:
             continue
-        if min(conts) >= 0.6 and flat_share >= 0.55 and max(col_frac, row_frac) <= 0.45:
+        if (min(conts) >= 0.6 and flat_share >= 0.55 and max(col_frac, row_frac) <= 0.45
+                and between >= 0.3 * n_steps and between >= 0.01 * n_pix):
             out.append(FoundMask((float(x0), float(y0), float(x1), float(y1)), "mosaic", 0.9))
     blurs = [m for m in out if m.style == "blur"]
     if len(blurs) > 8:  # a soft page, not blur masks
@@ -437,6 +442,13 @@ def _whiteout(pg: _Page, lines_px: list, found: list[FoundMask]) -> list[FoundMa
         if any(_longest_run(ink[ry0:ry1, max(0, c0):c1]) >= 0.9 * (y1 - y0)
                for c0, c1 in ((left - 3, left + 1), (right - 1, right + 3))):
             continue
+        # a blank running on above and below is a gap of the layout (between columns), not white-out
+        cx0, cx1 = int(left + 0.2 * lh), int(right - 0.2 * lh)
+        span = int(1.5 * lh)
+        above = ink[max(0, y0 - span):y0, cx0:cx1].sum(axis=0) if y0 > 0 else np.zeros(max(0, cx1 - cx0))
+        below = ink[y1:min(H, y1 + span), cx0:cx1].sum(axis=0) if y1 < H else np.zeros(max(0, cx1 - cx0))
+        if above.size and _longest_true((above == 0) & (below == 0)) >= 0.4 * lh:
+            continue
         box = (float(left + 0.15 * lh), float(y0), float(right - 0.15 * lh), float(y1))
         if any(overlap_area(box, m.box) > 0 for m in found):
             continue
@@ -454,4 +466,12 @@ def _longest_run(block: np.ndarray) -> int:
         for v in col:
             run = run + 1 if v else 0
             best = max(best, run)
+    return best
+
+
+def _longest_true(v: np.ndarray) -> int:
+    best = run = 0
+    for x in v:
+        run = run + 1 if x else 0
+        best = max(best, run)
     return best

@@ -26,7 +26,7 @@ from ..finders.base import Findings, PageContext, Query
 from ..geometry import Box, area, coverage, overlap_area, rotate_box, scale as scale_box, union
 from ..io import Document, PageSource
 from ..results import Finding
-from .align import Alignment, align, changed_regions
+from .align import Alignment, align, changed_map, changed_regions
 from .judge import ERROR, WARNING, Judge, OrigInfo, Seen, median_line_height
 from .masks_found import FoundMask, find_masks, merge
 from .result import AuditPage, AuditResult, MaskFound
@@ -152,9 +152,12 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
             h, w = img.shape[:2]
             paper = tuple(int(v) for v in np.median(oimg[::8, ::8].reshape(-1, 3), axis=0)) if oimg.ndim == 3 else (255,) * 3
             warped = al.warp(oimg, (w, h), border=paper)
-            diff = changed_regions(img, warped, th_px)
+            chg = changed_map(img, warped)
+            chg[~al.valid(oimg.shape, (w, h))] = 0
+            diff = changed_regions(img, warped, th_px, chg)
             found = combine(found, diff)
             orig_info = _orig_info(ov, al, s)
+            orig_info.ink_changed = _ink_changed_fn(chg, warped, s)
         else:
             ap.with_original = False
             extra.append(Finding(
@@ -182,7 +185,10 @@ def combine(detected: list[FoundMask], diff: list[FoundMask]) -> list[FoundMask]
     styles refine them. Detections where nothing changed (a table cell, a photo) are dropped."""
     out = []
     for d in diff:
-        parts = [m for m in detected if overlap_area(m.box, d.box) > 0.3 * min(area(m.box), area(d.box))]
+        # a detection refines the changed area when they are the same place: the detection lies
+        # within it, or it lies within a detection not much larger
+        parts = [m for m in detected
+                 if coverage(m.box, d.box) >= 0.6 or (coverage(d.box, m.box) >= 0.6 and area(m.box) <= 3 * area(d.box))]
         if parts:
             big = max(parts, key=lambda m: area(m.box))
             out.append(FoundMask(union([d.box] + [m.box for m in parts]), big.style, max(d.score, big.score),
@@ -190,6 +196,26 @@ def combine(detected: list[FoundMask], diff: list[FoundMask]) -> list[FoundMask]
         else:
             out.append(d)
     return merge(out)
+
+
+def _ink_changed_fn(chg: np.ndarray, warped: np.ndarray, s: float):
+    """For a box (masked page units): per column of the box, (ink pixels of the original, of which
+    changed on the masked page) — what the masks removed, whatever their shape."""
+    import cv2
+
+    g = cv2.cvtColor(warped, cv2.COLOR_BGR2GRAY) if warped.ndim == 3 else warped
+    paper = float(np.percentile(g[::4, ::4], 90))
+    ink = g < paper - 60
+    H, W = ink.shape
+
+    def fn(box: Box):
+        x0, y0 = max(0, int(box[0] * s)), max(0, int(box[1] * s))
+        x1, y1 = min(W, int(np.ceil(box[2] * s))), min(H, int(np.ceil(box[3] * s)))
+        if x1 <= x0 or y1 <= y0:
+            return None
+        ik = ink[y0:y1, x0:x1]
+        return ik.sum(axis=0), (ik & (chg[y0:y1, x0:x1] > 0)).sum(axis=0)
+    return fn
 
 
 def _orig_info(ov: View, al: Alignment, s_m: float) -> OrigInfo:

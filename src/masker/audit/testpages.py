@@ -256,22 +256,24 @@ def apply_mask(image: np.ndarray, box, style: str = "solid", seed: int = 0) -> n
     elif style == "white":
         region[:] = (255, 255, 255)
     elif style == "mosaic":
-        b = max(4, int(round(bh * 0.45)))
+        b = max(4, int(round(min(bh, 48) * 0.45)))  # blocks about half a character
         small = cv2.resize(region, (max(1, (x1 - x0) // b), max(1, bh // b)), interpolation=cv2.INTER_AREA)
         region[:] = cv2.resize(small, (x1 - x0, bh), interpolation=cv2.INTER_NEAREST)
     elif style == "blur":
-        s = max(3.0, bh * 0.4)
+        s = max(3.0, min(bh, 48) * 0.4)  # heavy for text, not a smooth fill
         pad = int(3 * s)
         big = cv2.copyMakeBorder(region, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
         region[:] = cv2.GaussianBlur(big, (0, 0), s)[pad:-pad, pad:-pad]
     elif style == "scribble":
+        th = max(2, bh // 9)
+        x0, y0, x1, y1 = x0 + th // 2, y0 + th // 2, x1 - th // 2, y1 - th // 2
+        bh = y1 - y0
         pts = []
         n = max(6, int((x1 - x0) / max(1, bh) * 4))
         for i in range(n):
             pts.append((x0 + (x1 - x0) * i / (n - 1) + r.uniform(-2, 2),
                         y0 + bh * (0.05 if i % 2 else 0.95) + r.uniform(-2, 2)))
         col = (120, 30, 20) if r.random() < 0.5 else (15, 15, 15)
-        th = max(2, bh // 9)
         arr = np.array(pts, np.int32).reshape(-1, 1, 2)
         cv2.polylines(image, [arr], False, col, th, cv2.LINE_AA)
         pts2 = [(x, y0 + bh - (y - y0)) for x, y in pts]
@@ -387,10 +389,11 @@ def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name
                 k = len(name.split("·")[0])  # the given name only
             else:
                 k = 1 if core_n <= 3 else rng.randint(1, core_n - 2)
+            # cut between two characters (the box is the glyphs plus equal margins)
             if rng.random() < 0.5:
-                part = (b[0], b[1], b[0] + k * pitch + 0.08 * pitch, b[3])
+                part = (b[0], b[1], b[0] + k * pitch, b[3])
             else:
-                part = (b[2] - k * pitch - 0.08 * pitch, b[1], b[2], b[3])
+                part = (b[2] - k * pitch, b[1], b[2], b[3])
             img, used = paint(without(b) + [part])
             out.append(Variant(kind, img, {"NAME_PARTLY_VISIBLE"}, {"NAME_PARTLY_VISIBLE"},
                                {"NAME_PARTLY_VISIBLE": [b]}, used))
