@@ -63,12 +63,20 @@ def _orientation_findings(o: Orientation) -> list:
     if o.angle == 0:
         return []
     sev = ERROR if o.confidence >= ORIENT_SURE else WARNING
+    cn, en = _TURN_WORDS[o.angle]
     return [finding(
         "NOT_UPRIGHT", sev,
-        f"页面方向不正：内容顺时针旋转了 {o.angle}°（置信度 {o.confidence:.2f}），请逆时针旋转 {o.angle}° 后重新提交"
-        f" / the page is not upright: its content is turned {o.angle}° clockwise (confidence {o.confidence:.2f}); "
-        f"turn it {o.angle}° counter-clockwise and resubmit",
+        f"页面方向不正：{cn}（内容顺时针旋转 {o.angle}°，置信度 {o.confidence:.2f}；要求正向 0°），请转正后重新提交"
+        f" / the page is not upright: {en} (content turned {o.angle}° clockwise, confidence {o.confidence:.2f}; "
+        f"0° required); turn it upright and resubmit",
         value={"orientation": o.angle, "confidence": o.confidence, "allowed": 0})]
+
+
+_TURN_WORDS = {
+    90: ("向右横倒，需逆时针旋转 90°", "lying on its right side, turn it 90° counter-clockwise"),
+    180: ("上下颠倒，需旋转 180°", "upside down, turn it 180°"),
+    270: ("向左横倒，需顺时针旋转 90°", "lying on its left side, turn it 90° clockwise"),
+}
 
 
 def _skew_findings(skew: float) -> list:
@@ -92,6 +100,23 @@ def _photo_not_document(feat: dict) -> list:
         f"此处应提交证明材料原件的扫描件 / this is a photograph, not a scanned document ({feat['faces']} faces, "
         f"{feat['text_lines']} text lines, {feat['paper']:.0%} plain paper); a scan of the original document belongs here",
         value={k: (round(v, 3) if isinstance(v, float) else v) for k, v in feat.items()})]
+
+
+def _edge_sharpness(image: np.ndarray) -> float | None:
+    """Uncalibrated sharpness from the steepest edges of the whole image (no finding from it):
+    1 for edges as sharp as pixels allow, 0 for edges 8 px or more wider than that."""
+    from .legibility import SHARP_EDGE_PX
+
+    g = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32) if image.ndim == 3 else image.astype(np.float32)
+    C = float(np.percentile(g, 99) - np.percentile(g, 1))
+    if C < 30:
+        return None
+    gx = np.abs(cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)) / 8.0
+    gy = np.abs(cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)) / 8.0
+    p = max(float(np.percentile(gx, 99.9)), float(np.percentile(gy, 99.9)), 1e-3)
+    w = C / p
+    we = float(np.sqrt(max(w * w - SHARP_EDGE_PX ** 2, 0.0)))
+    return float(np.clip(1.0 - we / 8.0, 0.0, 1.0))
 
 
 def _photo_sharpness(image: np.ndarray, face: _faces.Face | None) -> float | None:
@@ -210,6 +235,9 @@ def check_page(masker, page: PageSource, expect: str = "document") -> tuple[Page
         pc.sharpness = leg.sharpness
         findings += leg.findings
         pc.measures["legibility"] = leg.measures()
+        if pc.sharpness is None:  # no text to measure on (a bare seal, a blank page): image edges
+            pc.sharpness = _edge_sharpness(up)
+            pc.measures["legibility"]["measured_on"] = "image edges (no text lines)"
     else:
         ups = upright(image, o.angle)
         big = _faces.detect_faces(ups) if o.angle else fcs
