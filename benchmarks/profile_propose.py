@@ -20,26 +20,6 @@ from masker.finders.base import PageContext, Query
 from masker.io import load
 
 
-class TimedEngine:
-    """Wraps the engine to split OCR time into detection and recognition (rapidocr reports both)."""
-
-    def __init__(self, engine, times):
-        self._e, self._t, self.name = engine, times, engine.name
-
-    def read(self, image):
-        t0 = time.perf_counter()
-        out = self._e._ocr(image, return_word_box=True, return_single_char_box=True)
-        total = time.perf_counter() - t0
-        det, _, rec = (out.elapse_list + [0, 0, 0])[:3] if getattr(out, "elapse_list", None) else (0, 0, 0)
-        self._t["ocr.detect"].append(det or 0.0)
-        self._t["ocr.recognise"].append(rec or 0.0)
-        self._t["ocr.other"].append(max(0.0, total - (det or 0) - (rec or 0)))
-        return self._e.read_output(out) if hasattr(self._e, "read_output") else self._e.read(image)
-
-    def recognize(self, crops):
-        return self._e.recognize(crops)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=12)
@@ -62,6 +42,9 @@ def main() -> None:
         t0 = time.perf_counter()
         ctx = m.analyse(src)
         times["analyse (OCR + orientation)"].append(time.perf_counter() - t0)
+        det, _, rec = (list(getattr(m.engine, "last_elapse", None) or []) + [0, 0, 0])[:3]
+        times["  of which OCR detection"].append(det or 0.0)
+        times["  of which OCR recognition"].append(rec or 0.0)
         q = Query(page["name"], page.get("unit_name"))
         for f in m.finders:
             t0 = time.perf_counter()

@@ -53,6 +53,8 @@ class RapidOcrEngine:
         if image.ndim == 2:
             image = np.stack([image] * 3, axis=-1)
         out = self._ocr(image, return_word_box=True, return_single_char_box=True)
+        #: [detection, classifier, recognition] seconds of the last page, for profiling
+        self.last_elapse = getattr(out, "elapse_list", None)
         if out is None or getattr(out, "txts", None) is None or out.boxes is None:
             return []
         words = out.word_results or ()
