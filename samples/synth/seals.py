@@ -463,7 +463,9 @@ def seal_test_page(seed: int, own_unit: str, other_units: Sequence[str], *, widt
             gt["red_non_seals"].append({"box": [int(width * 0.08), y - 2, int(width * 0.92), y + 3], "what": "red rule"})
             y += int(sz * 1.2)
     lines = []
-    while y < height * 0.9:
+    # body text over the upper part; the stamps go mostly over unit/date blocks below it, the
+    # way real attachments are stamped (a hard share lands on the paragraphs)
+    while y < height * r.uniform(0.45, 0.6):
         n = int(r.integers(18, 40))
         off = int(r.integers(0, len(filler)))
         txt = (filler * 3)[off:off + n]
@@ -484,13 +486,17 @@ def seal_test_page(seed: int, own_unit: str, other_units: Sequence[str], *, widt
     # stamps
     placed: list[tuple[float, float, float]] = []
 
+    body_end = y
+
     def spot(size: float, allow_cut: bool) -> tuple[float, float]:
         for _ in range(200):
-            if allow_cut and r.random() < 0.5:
-                cx = r.choice([r.uniform(-0.25, 0.1) * size, width + r.uniform(-0.1, 0.25) * size])
+            if allow_cut:  # 10-30% of the stamp off the page
+                f = r.uniform(0.1, 0.3)
+                cx = r.choice([(0.5 - f) * size, width - (0.5 - f) * size])
             else:
                 cx = r.uniform(size * 0.6, width - size * 0.6)
-            cy = r.uniform(height * 0.15, height * 0.92)
+            on_text = r.random() < 0.2
+            cy = r.uniform(height * 0.15, body_end) if on_text else r.uniform(body_end + size * 0.5, height * 0.93)
             if all(math.hypot(cx - px, cy - py) > (size + ps) * 0.62 for px, py, ps in placed):
                 placed.append((cx, cy, size))
                 return cx, cy
@@ -510,8 +516,15 @@ def seal_test_page(seed: int, own_unit: str, other_units: Sequence[str], *, widt
         serial = "".join(str(int(v)) for v in r.integers(0, 10, 13)) if r.random() < 0.3 else None
         seal = render_seal(text, center, shape, size_px=int(size), color=SEAL_COLORS[int(r.integers(len(SEAL_COLORS)))],
                            rng=r, serial=serial if shape != "square" else None)
-        cut = r.random() < 0.12
+        cut = r.random() < 0.1
         cx, cy = spot(size, cut)
+        if cy > body_end and r.random() < 0.8:  # the unit's name and the date under the stamp
+            ink = int(r.integers(15, 70))
+            ux = int(min(max(width * 0.05, cx - size * r.uniform(0.3, 0.7)), width * 0.6))
+            d.text((ux, int(cy - sz * 1.2)), text, font=body, fill=(ink, ink, ink))
+            d.text((ux + int(sz * 2), int(cy + sz * 0.6)),
+                   f"{int(r.integers(2019, 2025))}年{int(r.integers(1, 13))}月{int(r.integers(1, 29))}日",
+                   font=body, fill=(ink, ink, ink))
         angle = float(r.uniform(-25, 25)) if shape != "oval" else float(r.uniform(-8, 8))
         bbox = stamp_seal(page, seal, (cx, cy), angle=angle)
         if bbox is None:

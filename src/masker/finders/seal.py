@@ -31,6 +31,7 @@ REASON_UNSURE = ("印章文字与申报单位部分相符，未遮盖，请人�
 
 class SealFinder:
     name = "seal"
+    needs_graphics = True
 
     def __init__(self, max_seals: int = 8, min_readable_chars: int = 3):
         self.max_seals = max_seals
@@ -61,6 +62,8 @@ class SealFinder:
                 out.kept.append(Kept("unchecked_seal", box, text, REASON_NO_UNIT, score))
                 continue
             m, text, score = self._read_and_match(reader, unit)
+            if not m.matched and m.similarity >= 0.5:
+                m = self._corroborate(ctx, box, unit, m, text)
             if m.matched:
                 out.masks.append(Mask(kind="seal", box=box, text=text, score=min(1.0, 0.5 * score + 0.5 * m.similarity),
                                       reason=f"本单位印章 / seal of the applicant's unit ({m.detail})",
@@ -105,6 +108,34 @@ class SealFinder:
 
     def _readable(self, text: str, score: float) -> bool:
         return len(normalise(text)) >= self.min_readable_chars and score >= 0.5
+
+    @staticmethod
+    def _corroborate(ctx: PageContext, box, unit: str, m: UnitMatch, text: str) -> UnitMatch:
+        """A stamp half read as the unit, pressed over the unit's name printed on the page (单位
+        （盖章）：阿克苏地区水利局): that is the unit's own stamp. Only when the reading has the
+        part of the name that tells the unit from its siblings (水利 of 阿克苏地区水利局), so
+        another unit's stamp pressed near the applicant's unit line does not qualify."""
+        from ..seals.match import _distinctive_span, normalise as _n
+
+        u = _n(unit)
+        d0, d1 = _distinctive_span(u)
+        dist = u[d0:d1]
+        read = _n(text)
+        if not dist or sum(ch in read for ch in dist) < max(1, (len(dist) + 1) // 2 + (1 if len(dist) <= 2 else 0)):
+            return m
+        x0, y0, x1, y1 = box
+        for line in ctx.lines:
+            lx0, ly0, lx1, ly1 = line.box
+            ix = min(lx1, x1) - max(lx0, x0)
+            iy = min(ly1, y1) - max(ly0, y0)
+            if ix <= 0 or iy <= 0.5 * (ly1 - ly0):
+                continue
+            lm = match_unit(unit, line.text)
+            if lm.matched and lm.similarity >= 0.85:
+                return UnitMatch(True, (m.similarity + lm.similarity) / 2, form=m.form + " + printed name",
+                                 found=m.found, detail=f"{m.detail}; the unit's name is printed under the stamp "
+                                                       f"(“{line.text}”)")
+        return m
 
     @staticmethod
     def _read_plain(reader: SealReader | None) -> tuple[str, float]:
