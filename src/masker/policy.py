@@ -16,7 +16,9 @@ How ``audit`` applies the same policy to masks it finds on a masked page:
   large as well.
 - **Hidden or visible**: a character of the applicant's name counts as hidden when found masks
   cover at least ``audit_hidden_coverage`` of its width (over most of its height); an occurrence
-  is covered when ``audit_covered_share`` of its width is hidden. None hidden → ``NAME_VISIBLE``;
+  is covered when ``audit_covered_share`` of its width is hidden. With the original, a character
+  is also hidden when its ink is gone from the masked page or the masked page there no longer
+  looks like it (correlation below ``audit_hidden_similarity``): white-out, light mosaics. None hidden → ``NAME_VISIBLE``;
   some, with a visible run of at least ``partly_visible_min_chars`` characters →
   ``NAME_PARTLY_VISIBLE``. The own seal must be covered over ``audit_seal_covered_share`` of its box.
 - **Partly visible without the original**: the masked page is read again; where a found mask
@@ -61,6 +63,9 @@ class Policy:
     audit_mask_area_factor: float = 4.0
     #: audit: a character counts as hidden when masks cover at least this share of it
     audit_hidden_coverage: float = 0.6
+    #: audit, with the original: a character also counts as hidden when the masked page there
+    #: correlates with the original less than this (a light mosaic or blur leaves no hard edge)
+    audit_hidden_similarity: float = 0.65
     #: audit: a name occurrence counts as covered when this share of its width is hidden
     audit_covered_share: float = 0.9
     #: audit: the own seal counts as covered when this share of its box is masked

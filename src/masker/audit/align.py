@@ -199,9 +199,36 @@ def align(masked: np.ndarray, original: np.ndarray, exclude: list[Box] | None = 
     return Alignment(o2m=o2m, method=method, score=_score(gm, go, m_small))
 
 
-def changed_map(masked: np.ndarray, original_warped: np.ndarray) -> np.ndarray:
-    """Pixels (uint8 0/1) where the masked page and the aligned original differ."""
-    return _changed(masked, original_warped)
+def changed_map(masked: np.ndarray, original_warped: np.ndarray, text_h: float | None = None) -> np.ndarray:
+    """Pixels (uint8 0/1) where the masked page and the aligned original differ: a step outside
+    the other page's local range (``_changed``), or — with ``text_h`` — text of the original that
+    no longer correlates with the masked page (a light blur or mosaic, ``_dissimilar``)."""
+    m = _changed(masked, original_warped)
+    if text_h:
+        m |= _dissimilar(masked, original_warped, text_h)
+    return m
+
+
+def _dissimilar(masked: np.ndarray, warped: np.ndarray, text_h: float, ncc: float = 0.45) -> np.ndarray:
+    """Where the original shows text (local contrast) that the masked page no longer follows:
+    windowed normalised correlation of the two blurred pages below ``ncc``."""
+    def gray(x):
+        g = cv2.cvtColor(x, cv2.COLOR_BGR2GRAY) if x.ndim == 3 else x
+        return cv2.GaussianBlur(g, (0, 0), 1.5).astype(np.float32)
+
+    a, b = gray(masked), gray(warped)
+    k = int(max(7, 0.5 * text_h)) | 1
+    box = lambda x: cv2.boxFilter(x, cv2.CV_32F, (k, k), borderType=cv2.BORDER_REFLECT)  # noqa: E731
+    ma, mb = box(a), box(b)
+    va = np.maximum(box(a * a) - ma * ma, 0.0)
+    vb = np.maximum(box(b * b) - mb * mb, 0.0)
+    cov = box(a * b) - ma * mb
+    r = cov / np.sqrt(np.maximum(va * vb, 1e-6))
+    text = vb >= 150.0  # the original has strokes here (std ≥ ~12)
+    # text that lost its contrast (blurred or filled) or no longer follows the original
+    out = (text & ((va < 0.1 * vb) | (r < ncc))).astype(np.uint8)
+    # only what persists over a window: a stroke's edge misregistered by a pixel does not
+    return cv2.morphologyEx(out, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
 
 
 def changed_regions(masked: np.ndarray, original_warped: np.ndarray, text_h: float,

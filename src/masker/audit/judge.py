@@ -53,6 +53,8 @@ class OrigInfo:
     line_height: float | None = None
     #: box → per column (the original's ink pixels, of which changed on the masked page), or None
     ink_changed: object = None
+    #: box → how much the masked page there still looks like the original (0..1), or None
+    similarity: object = None
 
 
 @dataclass
@@ -108,7 +110,8 @@ def _hidden_profile(box: Box, masks: list[Box], samples: int = 64) -> list[float
     return out
 
 
-def name_hidden(box: Box, n_chars: int, masks: list[Box], policy: Policy, ink_changed=None) -> tuple[float, list[bool]]:
+def name_hidden(box: Box, n_chars: int, masks: list[Box], policy: Policy, ink_changed=None,
+                similarity=None) -> tuple[float, list[bool]]:
     """(share of the width hidden, per character hidden?) for a name occurrence spread evenly
     over ``box``. A character is hidden when masks cover most of the height of most of its
     columns, or (with the original) when most of its ink is gone from the masked page — what a
@@ -129,8 +132,12 @@ def name_hidden(box: Box, n_chars: int, masks: list[Box], policy: Policy, ink_ch
             ia, ib = int(round(k * m / n)), int(round((k + 1) * m / n))
             t = int(tot[ia:ib].sum())
             hid = t > 0 and int(gone[ia:ib].sum()) >= policy.audit_hidden_coverage * t
+        if not hid and similarity is not None:
+            cb = (box[0] + k * (box[2] - box[0]) / n, box[1], box[0] + (k + 1) * (box[2] - box[0]) / n, box[3])
+            sim = similarity(cb)
+            hid = sim is not None and sim < policy.audit_hidden_similarity
         per.append(hid)
-    if ink is not None:
+    if ink is not None or similarity is not None:
         share = max(share, sum(per) / n)
     return share, per
 
@@ -189,7 +196,8 @@ class Judge:
         # what the original shows where: is every occurrence covered?
         for box, text, _rule in self.orig.names:
             chars = [c for c in text if c not in _DOTS and not c.isspace()]
-            share, per = name_hidden(box, len(chars) or n, self.boxes, self.policy, self.orig.ink_changed)
+            share, per = name_hidden(box, len(chars) or n, self.boxes, self.policy, self.orig.ink_changed,
+                                     self.orig.similarity)
             if share >= self.policy.audit_covered_share:
                 continue
             hidden = sum(per)
@@ -434,9 +442,15 @@ class Judge:
         o = self.orig
         assert o is not None
         thr = self.policy.audit_hidden_coverage
-        own = [x[0] for x in o.names] + list(o.own_seals) + [s[0] for s in o.signatures]
+        # what may lie under a mask: the applicant's names and signatures, and whatever the own
+        # seal was stamped over (a seal mask covers the seal's whole ring)
+        seal_zone = [(b[0] - 0.15 * (b[2] - b[0]), b[1] - 0.15 * (b[3] - b[1]), b[2] + 0.15 * (b[2] - b[0]),
+                      b[3] + 0.15 * (b[3] - b[1])) for b in o.own_seals]
+        own_base = [x[0] for x in o.names] + list(o.own_seals) + [s[0] for s in o.signatures]
         for m in self.masks:
             b = m.box
+            over_seal = any(coverage(sb, b) >= 0.5 for sb in o.own_seals)
+            own = own_base + (seal_zone if over_seal else [])
             # other units' seals
             for sb, text in o.other_seals:
                 if coverage(sb, b) >= 0.3:
@@ -493,13 +507,16 @@ class Judge:
         if _char_hidden(cb, lbox, mask) >= thr:
             return True
         fn = self.orig.ink_changed if self.orig is not None else None
-        if fn is None or overlap_area((cb[0], lbox[1], cb[2], lbox[3]), mask) <= 0:
+        glyph = (cb[0], lbox[1], cb[2], lbox[3])
+        if fn is None or overlap_area(glyph, mask) <= 0:
             return False
-        r = fn((cb[0], lbox[1], cb[2], lbox[3]))
-        if r is None:
-            return False
-        tot, gone = int(r[0].sum()), int(r[1].sum())
-        return tot > 0 and gone >= thr * tot
+        r = fn(glyph)
+        if r is not None:
+            tot, gone = int(r[0].sum()), int(r[1].sum())
+            if tot > 0 and gone >= thr * tot:
+                return True
+        sim = self.orig.similarity(glyph) if self.orig.similarity is not None else None
+        return sim is not None and sim < self.policy.audit_hidden_similarity and coverage(glyph, mask) >= 0.3
 
     def _is_applicant(self, txt: str) -> bool:
         chars = [Char(c, (i, 0, i + 1, 1), 1.0) for i, c in enumerate(txt)]

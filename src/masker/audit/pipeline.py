@@ -152,12 +152,13 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
             h, w = img.shape[:2]
             paper = tuple(int(v) for v in np.median(oimg[::8, ::8].reshape(-1, 3), axis=0)) if oimg.ndim == 3 else (255,) * 3
             warped = al.warp(oimg, (w, h), border=paper)
-            chg = changed_map(img, warped)
+            chg = changed_map(img, warped, th_px)
             chg[~al.valid(oimg.shape, (w, h))] = 0
             diff = changed_regions(img, warped, th_px, chg)
             found = combine(found, diff)
             orig_info = _orig_info(ov, al, s)
             orig_info.ink_changed = _ink_changed_fn(chg, warped, s)
+            orig_info.similarity = _similarity_fn(img, warped, s)
         else:
             ap.with_original = False
             extra.append(Finding(
@@ -215,6 +216,36 @@ def _ink_changed_fn(chg: np.ndarray, warped: np.ndarray, s: float):
             return None
         ik = ink[y0:y1, x0:x1]
         return ik.sum(axis=0), (ik & (chg[y0:y1, x0:x1] > 0)).sum(axis=0)
+    return fn
+
+
+def _similarity_fn(img: np.ndarray, warped: np.ndarray, s: float):
+    """For a box (masked page units): how much the masked page there still looks like the
+    original (best normalised correlation over shifts of two pixels), or None where the original
+    shows nothing there."""
+    import cv2
+
+    def gray(x):
+        g = cv2.cvtColor(x, cv2.COLOR_BGR2GRAY) if x.ndim == 3 else x
+        return cv2.GaussianBlur(g, (0, 0), 1.0).astype(np.float32)
+
+    ga, gb = gray(img), gray(warped)
+    H, W = ga.shape
+
+    def fn(box: Box) -> float | None:
+        x0, y0 = max(2, int(box[0] * s)), max(2, int(box[1] * s))
+        x1, y1 = min(W - 2, int(np.ceil(box[2] * s))), min(H - 2, int(np.ceil(box[3] * s)))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return None
+        tpl = gb[y0:y1, x0:x1]
+        if float(tpl.std()) < 6.0:
+            return None
+        src = ga[y0 - 2:y1 + 2, x0 - 2:x1 + 2]
+        if float(src.std()) < 1.0:
+            return 0.0
+        r = cv2.matchTemplate(src, tpl, cv2.TM_CCOEFF_NORMED)
+        v = float(np.nanmax(r)) if r.size else 0.0
+        return 0.0 if not np.isfinite(v) else v
     return fn
 
 
