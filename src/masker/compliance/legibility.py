@@ -12,7 +12,7 @@ motion blur is caught too. Page value: the median over lines.
 
 ``sharpness = 1 − ratio / 0.35`` (clipped to 0..1): about 0.7–1.0 for sharp scans (JPEG q60 and
 noise included; measured ratios 0.02–0.11 on rendered pages, up to 0.15 on the real scans), 0
-where recognition fails. BLURRY when ``ratio > 0.22`` (sharpness < 0.37), or ``ratio > 0.15`` and
+where recognition fails. BLURRY when ``ratio > 0.20`` (sharpness < 0.43), or ``ratio > 0.15`` and
 the recogniser's mean confidence on the sampled lines is below 0.80. A Gaussian blur of σ =
 0.12 × the font size gives ratios 0.32–0.34 at every size tried (14–40 px).
 
@@ -32,10 +32,11 @@ from .types import ERROR, WARNING, finding
 
 SHARP_EDGE_PX = 2.0
 RATIO_ILLEGIBLE = 0.35   # sharpness 0
-RATIO_BLURRY = 0.22      # BLURRY above this
+RATIO_BLURRY = 0.20      # BLURRY above this
 RATIO_SOFT = 0.15        # BLURRY above this when the OCR confidence is poor too
 OCR_POOR = 0.80
 MIN_GLYPH_PX = 11.0
+CRISP_EDGE_PX = 3.5
 WARN_GLYPH_PX = 13.0
 
 
@@ -156,7 +157,10 @@ def findings_for(leg: Legibility) -> list:
     if leg.ratio is None:
         return out
     poor_ocr = leg.ocr_score is not None and leg.ocr_score < OCR_POOR
-    if leg.ratio > RATIO_BLURRY or (leg.ratio > RATIO_SOFT and poor_ocr):
+    # tiny glyphs with crisp edges: the fault is the resolution (LOW_RESOLUTION), not focus
+    low_res_only = (leg.glyph_px is not None and leg.glyph_px < MIN_GLYPH_PX and leg.edge_px is not None
+                    and leg.edge_px < CRISP_EDGE_PX)
+    if (leg.ratio > RATIO_BLURRY or (leg.ratio > RATIO_SOFT and poor_ocr)) and not low_res_only:
         ocr_txt = f"，识别置信度 {leg.ocr_score:.2f}" if leg.ocr_score is not None else ""
         ocr_en = f", OCR confidence {leg.ocr_score:.2f}" if leg.ocr_score is not None else ""
         out.append(finding(
