@@ -389,7 +389,7 @@ def orient_from_candidates(image: np.ndarray, cands: Sequence[_Cand], engine: Oc
     if skew is None:
         skew = skew_from_image(image, [c.quad for c in cands if c.score is None]) if any(c.score is None for c in cands) else None
     skew = 0.0 if skew is None else skew
-    # a page turned 180 has its lines' slope reversed in sign, as seen upright
+    # (a 180° turn keeps a line's slope, so the skew reads the same upright)
     return Orientation(int(angle), round(float(conf), 3), round(float(skew), 2), details)
 
 
