@@ -232,6 +232,7 @@ class Judge:
             b = m.box
             pitch = self._pitch_at(b)
             est = (b[2] - b[0]) / pitch
+            self._slack = 0.5 if m.style in ("blur", "white") else 0.0  # their edges are soft
             hit = None
             if right is not None:
                 hit = self._suffix_visible(right[0], est)
@@ -260,7 +261,7 @@ class Judge:
                 continue
             if not _same(letters[:len(suf)], suf):
                 continue
-            if abs(est - k) > tol + (0.5 if k in self.pat.dots else 0.0):
+            if abs(est - k) > tol + getattr(self, "_slack", 0.0) + (0.5 if k in self.pat.dots else 0.0):
                 continue
             rest = "".join(letters[len(suf):])
             if rest and is_han(rest[0]) and not right_ok(rest):
@@ -279,10 +280,10 @@ class Judge:
                 continue
             if not _same(letters[-k:], pre):
                 continue
-            if abs(est - (n - k)) > tol + (0.5 if k in self.pat.dots else 0.0):
+            if abs(est - (n - k)) > tol + getattr(self, "_slack", 0.0) + (0.5 if k in self.pat.dots else 0.0):
                 continue
             rest = "".join(letters[:-k])
-            if rest and is_han(rest[-1]) and not left_ok(rest):
+            if rest and rest[-1] in SURNAMES and not left_ok(rest):
                 continue  # a longer name (李张■)
             return k
         return None
@@ -465,7 +466,16 @@ class Judge:
                        if not ch.isspace() and self._char_is_hidden(cb, lbox, b)]
                 if not idx:
                     continue
+                touched = {i for i, (ch, cb) in enumerate(chars)
+                           if not ch.isspace() and coverage((cb[0], lbox[1], cb[2], lbox[3]), b) >= 0.25}
                 for run in _runs(idx):
+                    # a name cut by the mask's edge still counts: take in characters it touches
+                    a, z = run[0], run[-1]
+                    while a - 1 in touched:
+                        a -= 1
+                    while z + 1 in touched:
+                        z += 1
+                    run = list(range(a, z + 1))
                     keep = [i for i in run if not any(_centre_in(chars[i][1], ob) for ob in own)]
                     if not keep:
                         continue
@@ -479,14 +489,14 @@ class Judge:
                     name = _person_in(chars, keep)
                     if name:
                         hidden_names.append(name)
-                    elif any(char_class(chars[i][0]) in ("han", "latin", "digit") for i in keep):
-                        other_text.append(txt)
+                    elif any(char_class(chars[i][0]) in ("han", "latin", "digit") for i in keep if i in idx):
+                        other_text.append("".join(chars[i][0] for i in keep if i in idx))
             for nm in dict.fromkeys(hidden_names):
                 shown = sanitize(nm, self.query.name)
                 self.add("OTHER_NAME_MASKED", ERROR, f"遮盖了他人姓名“{shown}” / another person's name is masked: {shown}",
                          b, value={"name": shown})
             if other_text and not hidden_names:
-                shown = sanitize("".join(other_text), self.query.name)
+                shown = sanitize("".join(dict.fromkeys(other_text)), self.query.name)
                 shown = shown if len(shown) <= 16 else shown[:15] + "…"
                 self.add("MASK_OVER_OTHER_TEXT", WARNING, f"遮盖了姓名以外的内容“{shown}” / the mask hides text "
                          f"other than the name: {shown}", b, value={"text": shown})

@@ -87,12 +87,15 @@ def find_masks(image: np.ndarray, text_h: float, chars_px: list | None = None,
     found += _mosaic_blur(pg, found, lines_px or [])
     found += _scribble(pg, found, chars_px or [])
     found += _whiteout(pg, lines_px or [], found)
-    return merge(found)
+    return merge(found, row_gap=1.0 * pg.text_h)
 
 
-def merge(masks: list[FoundMask], touch: float = 3.0) -> list[FoundMask]:
+def merge(masks: list[FoundMask], touch: float = 3.0, row_gap: float = 0.0, blank=None) -> list[FoundMask]:
     """One detection per masked area: overlapping or touching detections join; the style of the
-    larger part wins (ties: ``STYLE_PRIORITY``)."""
+    larger part wins (ties: ``STYLE_PRIORITY``). With ``row_gap``, pieces side by side on one row
+    at most that far apart join too (a blur or mosaic over a spaced line breaks into pieces where
+    there was only paper under it). ``blank(box)``: with the original, pieces of any style join
+    across a gap that held nothing in the original."""
     def rank(m: FoundMask) -> int:
         return STYLE_PRIORITY.index(m.style) if m.style in STYLE_PRIORITY else 9
 
@@ -103,7 +106,12 @@ def merge(masks: list[FoundMask], touch: float = 3.0) -> list[FoundMask]:
         for i in range(len(items)):
             for j in range(i + 1, len(items)):
                 a, b = items[i][0], items[j][0]
-                if overlap_area(_grow(a.box, touch, 1e9, 1e9), b.box) <= 0:
+                near = overlap_area(_grow(a.box, touch, 1e9, 1e9), b.box) > 0
+                soft = (row_gap > 0 and _same_row(a.box, b.box)
+                        and overlap_area((a.box[0] - row_gap, a.box[1], a.box[2] + row_gap, a.box[3]), b.box) > 0)
+                if soft and not {a.style, b.style} <= {"blur", "mosaic", "white"}:
+                    soft = blank is not None and blank(_gap_between(a.box, b.box))
+                if not (near or soft):
                     continue
                 if not (iou(a.box, b.box) > 0.3 or coverage(a.box, b.box) > 0.6 or coverage(b.box, a.box) > 0.6
                         or _same_row(a.box, b.box)):
@@ -126,6 +134,11 @@ def merge(masks: list[FoundMask], touch: float = 3.0) -> list[FoundMask]:
         out.append(m)
     out.sort(key=lambda m: (m.box[1], m.box[0]))
     return out
+
+
+def _gap_between(a: Box, b: Box) -> Box:
+    left, right = (a, b) if a[0] <= b[0] else (b, a)
+    return (left[2], max(a[1], b[1]), max(left[2] + 1, right[0]), min(a[3], b[3]))
 
 
 def _same_row(a: Box, b: Box) -> bool:
@@ -240,13 +253,16 @@ def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[Fou
             vals = region[comp]
             spread = float(np.percentile(vals, 90) - np.percentile(vals, 10))
             if contrast >= 35 and one_tone <= 0.75 and spread >= 8 and _neutral_or_red(pg.img[y0:y1, x0:x1][comp]):
-                out.append(FoundMask(_grow((x0, y0, x1, y1), 0.15 * pg.text_h, W, H), "blur", 0.8))
+                out.append(FoundMask((float(x0), float(y0), float(x1), float(y1)), "blur", 0.8))
             continue
         # mosaic: the steps run straight along block edges (a step continues on the next row /
         # column) on a few columns and rows only (the block grid), most pixels are flat, and the
         # steps are between flat in-between tones (text on a tinted card steps to dark ink)
         cin = cand[y0:y1, x0:x1].astype(bool)
-        between = int((sx & cin[:, 2:] & cin[:, :-2]).sum() + (sy & cin[2:, :] & cin[:-2, :]).sum())
+        # flat on both sides, a pixel beyond the step (a step spoils the flatness next to it)
+        cx = np.pad(cin, ((0, 0), (1, 1)))
+        cy = np.pad(cin, ((1, 1), (0, 0)))
+        between = int((sx & cx[:, :-4] & cx[:, 4:]).sum() + (sy & cy[:-4, :] & cy[4:, :]).sum())
         sx &= comp[:, 2:] & comp[:, :-2]
         sy &= comp[2:, :] & comp[:-2, :]
         conts = []
@@ -382,23 +398,26 @@ def _whiteout(pg: _Page, lines_px: list, found: list[FoundMask]) -> list[FoundMa
         return []
     H, W = pg.gray.shape
     ink = pg.gray < pg.paper - 45
-    segs = []  # (x0, x1, y0, y1, line height) pieces of text along rows
+    segs = []  # (x0, x1, y0, y1, line height, pitch) pieces of text along rows
     for ln in lines_px:
         lh = ln.box[3] - ln.box[1]
         if lh <= 0:
             continue
         chars = sorted((c for c in ln.chars if c.text.strip()), key=lambda c: c.box[0])
         if not chars:
-            segs.append((ln.box[0], ln.box[2], ln.box[1], ln.box[3], lh))
+            segs.append((ln.box[0], ln.box[2], ln.box[1], ln.box[3], lh, 0.75 * lh))
             continue
+        cs = [(c.box[0] + c.box[2]) / 2 for c in chars]
+        steps = sorted(b - a for a, b in zip(cs, cs[1:]) if b > a)
+        pitch = steps[len(steps) // 2] if len(steps) >= 2 else 0.75 * lh
         start = chars[0].box[0]
         prev = chars[0].box[2]
         for c in chars[1:]:
-            if c.box[0] - prev > 1.0 * lh:
-                segs.append((start, prev, ln.box[1], ln.box[3], lh))
+            if c.box[0] - prev > 0.7 * pitch:
+                segs.append((start, prev, ln.box[1], ln.box[3], lh, pitch))
                 start = c.box[0]
             prev = max(prev, c.box[2])
-        segs.append((start, prev, ln.box[1], ln.box[3], lh))
+        segs.append((start, prev, ln.box[1], ln.box[3], lh, pitch))
     segs.sort(key=lambda s: s[0])
     out = []
     for i, a in enumerate(segs):
@@ -417,8 +436,9 @@ def _whiteout(pg: _Page, lines_px: list, found: list[FoundMask]) -> list[FoundMa
         if best is None:
             continue
         lh = max(a[4], best[4])
+        pitch = min(a[5], best[5])
         gap = best[0] - a[1]
-        if not (1.2 * lh <= gap <= 12 * lh):
+        if not (0.7 * pitch <= gap <= 12 * lh):
             continue
         y0 = int(max(0, min(a[2], best[2])))
         y1 = int(min(H, max(a[3], best[3])))
@@ -431,7 +451,7 @@ def _whiteout(pg: _Page, lines_px: list, found: list[FoundMask]) -> list[FoundMa
         left = xa + (int(cols[cols < (a[1] - xa + 0.5 * lh)].max()) + 1 if (cols < (a[1] - xa + 0.5 * lh)).any() else 0)
         rcols = cols[cols > (best[0] - xa - 0.5 * lh)]
         right = xa + (int(rcols.min()) if rcols.size else band.shape[1])
-        if right - left < 1.0 * lh:
+        if right - left < 0.8 * pitch:
             continue
         inner = ink[y0:y1, left + 2:right - 2]
         if inner.size == 0 or inner.mean() > 0.002:
@@ -443,13 +463,14 @@ def _whiteout(pg: _Page, lines_px: list, found: list[FoundMask]) -> list[FoundMa
                for c0, c1 in ((left - 3, left + 1), (right - 1, right + 3))):
             continue
         # a blank running on above and below is a gap of the layout (between columns), not white-out
-        cx0, cx1 = int(left + 0.2 * lh), int(right - 0.2 * lh)
+        cx0, cx1 = int(left + 2), int(right - 2)
         span = int(1.5 * lh)
         above = ink[max(0, y0 - span):y0, cx0:cx1].sum(axis=0) if y0 > 0 else np.zeros(max(0, cx1 - cx0))
         below = ink[y1:min(H, y1 + span), cx0:cx1].sum(axis=0) if y1 < H else np.zeros(max(0, cx1 - cx0))
-        if above.size and _longest_true((above == 0) & (below == 0)) >= 0.4 * lh:
+        if above.size and _longest_true((above == 0) & (below == 0)) >= min(0.4 * lh, 0.5 * (cx1 - cx0)):
             continue
-        box = (float(left + 0.15 * lh), float(y0), float(right - 0.15 * lh), float(y1))
+        inset = min(0.15 * lh, 0.1 * pitch)
+        box = (float(left + inset), float(y0), float(right - inset), float(y1))
         if any(overlap_area(box, m.box) > 0 for m in found):
             continue
         out.append(FoundMask(box, "white", 0.6))

@@ -155,7 +155,7 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
             chg = changed_map(img, warped, th_px)
             chg[~al.valid(oimg.shape, (w, h))] = 0
             diff = changed_regions(img, warped, th_px, chg)
-            found = combine(found, diff)
+            found = combine(found, diff, th_px, _blank_fn(warped))
             orig_info = _orig_info(ov, al, s)
             orig_info.ink_changed = _ink_changed_fn(chg, warped, s)
             orig_info.similarity = _similarity_fn(img, warped, s)
@@ -181,7 +181,22 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
     return ap
 
 
-def combine(detected: list[FoundMask], diff: list[FoundMask]) -> list[FoundMask]:
+def _blank_fn(warped: np.ndarray):
+    """box (pixels) → True when the original holds no ink there."""
+    import cv2
+
+    g = cv2.cvtColor(warped, cv2.COLOR_BGR2GRAY) if warped.ndim == 3 else warped
+    paper = float(np.percentile(g[::4, ::4], 90))
+    ink = g < paper - 60
+
+    def fn(b: Box) -> bool:
+        x0, y0, x1, y1 = (int(round(v)) for v in b)
+        reg = ink[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+        return reg.size == 0 or float(reg.mean()) < 0.002
+    return fn
+
+
+def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.0, blank=None) -> list[FoundMask]:
     """With the original, the masks are what changed; the detector's boxes (exact for fills) and
     styles refine them. Detections where nothing changed (a table cell, a photo) are dropped."""
     out = []
@@ -196,7 +211,7 @@ def combine(detected: list[FoundMask], diff: list[FoundMask]) -> list[FoundMask]
                                  big.colour, "diff"))
         else:
             out.append(d)
-    return merge(out)
+    return merge(out, row_gap=2.5 * text_h, blank=blank)
 
 
 def _ink_changed_fn(chg: np.ndarray, warped: np.ndarray, s: float):

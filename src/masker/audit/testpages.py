@@ -322,6 +322,8 @@ class Variant:
     expect_without: set[str]
     targets: dict[str, list] = field(default_factory=dict)
     styles: list[str] = field(default_factory=list)
+    #: error codes that may or may not be given with the original (a big mask touching a name)
+    allow_with: set[str] = field(default_factory=set)
 
 
 def _grow(b, f: float):
@@ -423,7 +425,8 @@ def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name
             ew = {"MASK_TOO_LARGE"}
             if any(_cover(big, o[0]) >= 0.6 for o in others):
                 ew.add("OTHER_NAME_MASKED")
-            out.append(Variant(kind, img, ew, {"MASK_TOO_LARGE"}, {"MASK_TOO_LARGE": [big]}, used))
+            allow = {"OTHER_NAME_MASKED"} if any(_cover(big, o[0]) > 0 for o in others) else set()
+            out.append(Variant(kind, img, ew, {"MASK_TOO_LARGE"}, {"MASK_TOO_LARGE": [big]}, used, allow - ew))
         elif kind == "seal" and seals:
             img, used = paint([x for x in all_boxes if x not in seals])
             out.append(Variant(kind, img, {"OWN_SEAL_VISIBLE"}, {"OWN_SEAL_VISIBLE"}, {"OWN_SEAL_VISIBLE": list(seals)},
