@@ -16,7 +16,7 @@ import time
 
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
-from ..seals.match import UnitMatch, match_unit, match_unit_readings, normalise
+from ..seals.match import UnitMatch, distinctive_span, match_unit, match_unit_readings, normalise
 from ..seals.read import SealReader
 from .base import Findings, PageContext, Query
 
@@ -48,6 +48,10 @@ class SealFinder:
             return out
         if img is None or img.size == 0:
             return out
+        if img.ndim == 2:
+            import cv2
+
+            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
         cands = detect_seals(img, min_diameter=self._min_diameter(ctx))[: self.max_seals]
         ctx.facts["seal_candidates"] = len(cands)
         if not cands:
@@ -115,12 +119,10 @@ class SealFinder:
         （盖章）：阿克苏地区水利局): that is the unit's own stamp. Only when the reading has the
         part of the name that tells the unit from its siblings (水利 of 阿克苏地区水利局), so
         another unit's stamp pressed near the applicant's unit line does not qualify."""
-        from ..seals.match import _distinctive_span, normalise as _n
-
-        u = _n(unit)
-        d0, d1 = _distinctive_span(u)
+        u = normalise(unit)
+        d0, d1 = distinctive_span(u)
         dist = u[d0:d1]
-        read = _n(text)
+        read = normalise(text)
         if not dist or sum(ch in read for ch in dist) < max(1, (len(dist) + 1) // 2 + (1 if len(dist) <= 2 else 0)):
             return m
         x0, y0, x1, y1 = box

@@ -91,6 +91,7 @@ def reads_as_name(text: str, name: str) -> bool:
 
 class SignatureFinder:
     name = "signature"
+    needs_graphics = True
 
     def find(self, ctx: PageContext, query: Query) -> Findings:
         out = Findings()

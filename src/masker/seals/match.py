@@ -159,7 +159,7 @@ def _texts(ring_text: str, inner_texts: list[str] | None) -> list[str]:
     return out
 
 
-def _distinctive_span(form: str) -> tuple[int, int]:
+def distinctive_span(form: str) -> tuple[int, int]:
     """Where the part of the name that says *which* unit lies: without places and generic tail."""
     deep, _ = strip_places(form)
     start = len(form) - len(deep)
@@ -182,7 +182,7 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None) 
         forms.append((deep, "without place names"))
     best = UnitMatch(False, 0.0)
     for form, label in forms:
-        d0, d1 = _distinctive_span(form)
+        d0, d1 = distinctive_span(form)
         for t in texts:
             dist, a, b, wrong = fuzzy_find(form, t)
             sim = max(0.0, 1.0 - dist / len(form))
@@ -235,7 +235,7 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
     if core != u and len(core) >= 4:
         forms.append((core, "without province"))
     for form, label in forms:
-        d0, d1 = _distinctive_span(form)
+        d0, d1 = distinctive_span(form)
         wrong_all = None
         spans = []
         for t in ring_texts:
