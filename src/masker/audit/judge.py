@@ -20,7 +20,7 @@ from ..policy import Policy
 from ..results import Finding
 from ..text.chars import char_class, is_han
 from ..text.confusions import confusable
-from ..text.context import LEFT_WORDS, OTHER_PERSON_LABELS, left_ok, right_ok
+from ..text.context import OTHER_PERSON_LABELS, left_ok, right_ok
 from .masks_found import FoundMask
 
 ERROR, WARNING = "error", "warning"

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..finders.base import Findings, PageContext, Query
-from ..geometry import Box, area, coverage, overlap_area, rotate_box, scale as scale_box, union
+from ..finders.base import PageContext, Query
+from ..geometry import Box, area, coverage, rotate_box, scale as scale_box, union
 from ..io import Document, PageSource
 from ..results import Finding
 from .align import Alignment, align, changed_map, changed_regions
@@ -155,7 +154,7 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
             chg = changed_map(img, warped, th_px)
             chg[~al.valid(oimg.shape, (w, h))] = 0
             diff = changed_regions(img, warped, th_px, chg)
-            found = combine(found, diff, th_px, _blank_fn(warped))
+            found = combine(found, diff, th_px, _blank_fn(warped), chars_px)
             orig_info = _orig_info(ov, al, s)
             orig_info.ink_changed = _ink_changed_fn(chg, warped, s)
             orig_info.similarity = _similarity_fn(img, warped, s)
@@ -196,15 +195,33 @@ def _blank_fn(warped: np.ndarray):
     return fn
 
 
-def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.0, blank=None) -> list[FoundMask]:
+def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.0, blank=None,
+            chars: list | None = None) -> list[FoundMask]:
     """With the original, the masks are what changed; the detector's boxes (exact for fills) and
-    styles refine them. Detections where nothing changed (a table cell, a photo) are dropped."""
+    styles refine them. Detections where nothing changed (a table cell, a photo) are dropped, and
+    so are changes that read as text on the masked page (text laid out again after a PDF
+    redaction, a correction typed over): they are not masks."""
+    def reads_as_text(region: Box, besides: list[Box]) -> bool:
+        """Confident characters of the masked page cover most of ``region`` outside ``besides``."""
+        if not chars:
+            return False
+        rest = area(region) - sum(area(b) * coverage(b, region) for b in besides)
+        if rest <= 0.05 * area(region):
+            return False
+        read = sum(area(c.box) for c in chars if getattr(c, "score", 0.0) >= 0.8 and not c.text.isspace()
+                   and coverage(c.box, region) >= 0.5 and not any(coverage(c.box, b) >= 0.5 for b in besides))
+        return read >= 0.4 * rest
+
     out = []
     for d in diff:
         # a detection refines the changed area when they are the same place: the detection lies
         # within it, or it lies within a detection not much larger
         parts = [m for m in detected
                  if coverage(m.box, d.box) >= 0.6 or (coverage(d.box, m.box) >= 0.6 and area(m.box) <= 3 * area(d.box))]
+        if reads_as_text(d.box, [m.box for m in parts]):
+            # the change beside the masks is text (laid out again): keep the masks alone
+            out += [FoundMask(m.box, m.style, m.score, m.colour, "diff") for m in parts]
+            continue
         if parts:
             big = max(parts, key=lambda m: area(m.box))
             out.append(FoundMask(union([d.box] + [m.box for m in parts]), big.style, max(d.score, big.score),
