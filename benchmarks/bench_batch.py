@@ -98,9 +98,12 @@ def run_config(jobs, workers: int, threads: int) -> dict:
     t0 = time.perf_counter()
     stamps = []
     verdicts = []
+    cpu_files = []
     for row in run_local(jobs, workers, threads, thumbs=False):
         stamps.append(time.perf_counter())
         verdicts.append(row["verdict"])
+        if row.get("cpu_seconds") is not None:
+            cpu_files.append(row["cpu_seconds"])
     t1 = time.perf_counter()
     sampler.stop()
     n = len(stamps)
@@ -110,7 +113,8 @@ def run_config(jobs, workers: int, threads: int) -> dict:
     peaks = [sampler.peaks[p] / 1024 for p in big]
     cpu = sum(sampler.cpu.get(p, 0.0) for p in big)
     return {"workers": workers, "threads": threads, "files": n, "wall": t1 - t0, "total_fpm": n / (t1 - t0) * 60,
-            "steady_fpm": steady, "cpu_s": cpu, "peak_mb": max(peaks) if peaks else float("nan"),
+            "steady_fpm": steady, "cpu_s": cpu,
+            "cpu_per_file": sum(cpu_files) / len(cpu_files) if cpu_files else float("nan"), "peak_mb": max(peaks) if peaks else float("nan"),
             "errors": sum(v == "error" for v in verdicts)}
 
 
@@ -136,12 +140,17 @@ def main(argv=None) -> int:
     load = os.getloadavg()
     print(f"\n{args.files} pages of 1240×1754 px, mode {args.mode}, {os.cpu_count()} cores, "
           f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")
-    print("| workers × OCR threads | steady files/min | speed-up vs 1×1 | total files/min (incl. start) "
-          "| wall s | worker CPU s (incl. start) | peak RSS per worker MB |")
-    print("|---|---|---|---|---|---|---|")
+    cores = os.cpu_count() or 1
+    print("| workers × OCR threads | steady files/min | speed-up vs 1×1 | total files/min (incl. start) | wall s "
+          "| CPU s per file | CPU-bound bound on idle cores, files/min | peak RSS per worker MB |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
+        # W single-threaded workers on ≥ W idle cores: W files per (CPU s per file); a multi-threaded
+        # worker can at best use min(T, cores) cores
+        bound = 60 * min(cores, r["workers"] * r["threads"]) / r["cpu_per_file"]
         print(f"| {r['workers']} × {r['threads']} | {r['steady_fpm']:.1f} | {r['steady_fpm'] / base['steady_fpm']:.2f}× "
-              f"| {r['total_fpm']:.1f} | {r['wall']:.1f} | {r['cpu_s']:.1f} | {r['peak_mb']:.0f} |")
+              f"| {r['total_fpm']:.1f} | {r['wall']:.1f} | {r['cpu_per_file']:.2f} | {bound:.1f} "
+              f"| {r['peak_mb']:.0f} |")
     return 0
 
 

@@ -89,6 +89,7 @@ def process_job(masker, job: Job, data: bytes | None = None, original_data: byte
     """Run one job with an already-built ``Masker``. ``data``/``original_data``: the bytes, when
     the worker cannot read the paths itself (Ray on other machines)."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     if job.problem:
         return error_row(job, job.problem["code"], job.problem["message"])
     src = data if data is not None else job.path
@@ -116,8 +117,9 @@ def process_job(masker, job: Job, data: bytes | None = None, original_data: byte
                          time.perf_counter() - t0, detail=tb[-2000:])
     seconds = time.perf_counter() - t0
     row = base_row(job)
+    # cpu_seconds: this worker process's CPU time for the file, all its threads together
     row.update(verdict=file_verdict(job.mode, result), codes=all_codes(result), seconds=round(seconds, 3),
-               result=result)
+               cpu_seconds=round(time.process_time() - c0, 3), result=result)
     if thumbs and row["verdict"] == "fail":
         try:
             row["_thumbs"] = make_thumbnails(masker, src, name, result)
