@@ -144,3 +144,23 @@ def test_detection_is_cheap():
         assert detect_seals(page) == []
     # ~20 ms here when the machine is idle; generous for a shared, loaded machine
     assert (time.perf_counter() - t) / 3 < 0.5
+
+
+def test_stamps_on_greyscale_copies_are_found():
+    """A black-and-white copy: no colour, the stamps are grey rings; found by shape alone."""
+    from samples.synth.seals import seal_test_page
+
+    n = found = 0
+    for seed in range(3):
+        img, gt = seal_test_page(200 + seed, "阿克苏地区水利局", ["阿克苏地区财政局"], n_other=1, negatives=False,
+                                 photo=False)
+        grey = cv2.cvtColor(cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2BGR)
+        cands = detect_seals(grey)
+        for s in gt["seals"]:
+            if s["cut"] or s["shape"] != "round":
+                continue
+            n += 1
+            found += any(_iou(c.box, s["box"]) >= 0.5 for c in cands)
+        for c in cands:
+            assert any(_iou(c.box, s["box"]) >= 0.3 for s in gt["seals"]), c.box
+    assert n >= 3 and found >= n - 1, (found, n)

@@ -332,6 +332,8 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     small = cv2.resize(img, (max(1, int(round(W * s))), max(1, int(round(H * s)))),
                        interpolation=cv2.INTER_AREA) if s < 1.0 else img
     h, w = small.shape[:2]
+    if _is_grey(small):
+        return _detect_grey(small, s, min_diameter, max_diameter)
     red = redness(small)
     red = cv2.medianBlur(red, 3)
     floor = noise_floor(red)
@@ -418,7 +420,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
 
 
 def _hough_circles(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, k: int, w: int, h: int,
-                   min_d: float, max_d: float, s: float) -> list[SealCandidate]:
+                   min_d: float, max_d: float, s: float, n_max: int = 4, param2: int = 30) -> list[SealCandidate]:
     """Round stamps inside a region where they merged with other red ink (Hough transform on
     the ink, each circle then judged like any ring)."""
     reg = ink[y0:y1, x0:x1]
@@ -430,11 +432,11 @@ def _hough_circles(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, k: int, 
     if r_max <= r_min:
         return []
     circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.5, minDist=max(8, r_min),
-                               param1=120, param2=30, minRadius=r_min, maxRadius=r_max)
+                               param1=120, param2=param2, minRadius=r_min, maxRadius=r_max)
     out: list[SealCandidate] = []
     if circles is None:
         return out
-    for cx, cy, r in circles[0][:4]:
+    for cx, cy, r in circles[0][:n_max]:
         gx, gy = float(cx) + x0, float(cy) + y0
         f = _score_ellipse(ink, gx, gy, float(r), float(r), 0.0)
         if f is None:
@@ -453,6 +455,69 @@ def _hough_circles(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, k: int, 
         f["fit"] = "hough"
         out.append(_make("round", gx, gy, float(r), float(r), 0.0, f, score * 0.95, blob, ink, s, w, h))
     return out
+
+
+def _is_grey(img: np.ndarray) -> bool:
+    """A greyscale scan or copy: no colour anywhere (stamps in it are grey)."""
+    if img.ndim == 2:
+        return True
+    sub = img[::4, ::4].astype(np.int16)
+    chroma = sub.max(axis=2) - sub.min(axis=2)
+    return float(np.percentile(chroma, 99.7)) < 18
+
+
+def _detect_grey(small: np.ndarray, s: float, min_diameter: float | None,
+                 max_diameter: float | None) -> list[SealCandidate]:
+    """Stamps on a greyscale page: colour cannot tell them from print, so only clear round rings
+    count (Hough circles, then the same ring test, stricter)."""
+    gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    short = min(h, w)
+    q = 4
+    sm = cv2.resize(gray, (max(1, w // q), max(1, h // q)), interpolation=cv2.INTER_AREA)
+    bg = cv2.dilate(sm, np.ones((9, 9), np.uint8))
+    bg = cv2.resize(cv2.GaussianBlur(bg, (0, 0), 3), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    dark = np.clip(1.0 - gray.astype(np.float32) / np.maximum(bg, 8.0), 0, 1)
+    ink = (dark > 0.22).astype(np.uint8)
+    k = max(2, int(round(short * 0.006)))
+    r_min = max(short * 0.05, (min_diameter or 0) * s / 2)
+    r_max = min(short * 0.17, (max_diameter * s / 2) if max_diameter else short)
+    if r_max <= r_min:
+        return []
+    # Hough at half resolution (the ring is thick enough), each circle then judged on full ink
+    half = cv2.resize(ink * 255, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(half, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=1.5,
+                               minDist=max(8, int(r_min)), param1=100, param2=32,
+                               minRadius=int(r_min / 2), maxRadius=int(r_max / 2))
+    cands: list[SealCandidate] = []
+    if circles is None:
+        return cands
+    for cx, cy, r in circles[0][:8]:
+        gx, gy, rr = 2 * float(cx), 2 * float(cy), 2 * float(r)
+        best = None
+        for f_r in (1.0, 0.95, 1.05):  # the half-resolution radius is rough
+            f = _score_ellipse(ink, gx, gy, rr * f_r, rr * f_r, 0.0)
+            if f is None or _ellipse_score(f) <= 0:
+                continue
+            if f["ring"] < 0.8 or f["ring_dev"] > 0.03 or f["fill_in"] > 0.4:
+                continue
+            if best is None or f["ring"] > best[0]["ring"]:
+                best = (f, rr * f_r)
+        if best is None:
+            continue
+        f, rad = best
+        f["grey"] = True
+        f["fit"] = "hough"
+        bx0, by0 = int(max(0, gx - 1.1 * rad)), int(max(0, gy - 1.1 * rad))
+        bx1, by1 = int(min(w, gx + 1.1 * rad)), int(min(h, gy + 1.1 * rad))
+        yy, xx = np.mgrid[by0:by1, bx0:bx1]
+        disk = (xx - gx) ** 2 + (yy - gy) ** 2 <= (1.06 * rad) ** 2
+        blob = _Blob(bx0, by0, bx1 - bx0, by1 - by0, disk, ink[by0:by1, bx0:bx1] & disk)
+        c = _make("round", gx, gy, rad, rad, 0.0, f, _ellipse_score(f) * 0.9, blob, ink, s, w, h)
+        if not any(_inside(c.box, o.box) > 0.5 or _inside(o.box, c.box) > 0.5 for o in cands):
+            cands.append(c)
+    cands.sort(key=lambda c: -c.score)
+    return cands
 
 
 def _inside(a: Box, b: Box) -> float:

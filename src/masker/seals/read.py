@@ -71,6 +71,12 @@ def _to_bgr(d8: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(255 - d8, cv2.COLOR_GRAY2BGR)
 
 
+def _grey_stretch(img: np.ndarray) -> np.ndarray:
+    """A grey scan with the paper made white and the ink contrast stretched."""
+    n = paper_normalised(img)
+    return _to_bgr(_stretch(1.0 - n.min(axis=2)))
+
+
 def clean_image(img: np.ndarray) -> np.ndarray:
     """BGR image with black/grey/brown print removed and red ink kept at full resolution.
 
@@ -353,7 +359,12 @@ class SealReader:
                                box=tuple(v * f for v in (cand.box[0] - x0, cand.box[1] - y0,
                                                          cand.box[2] - x0, cand.box[3] - y0)),
                                score=cand.score, cut_by_edge=cand.cut_by_edge)
-        self.order = ("clean", "scan", "red") if _dark_print_share(crop, self.c) > 0.04 else ("scan", "clean", "red")
+        if cand.features.get("grey"):
+            self.order = ("scan", "stretch", "scan")  # no colour to separate ink from print
+        elif _dark_print_share(crop, self.c) > 0.04:
+            self.order = ("clean", "scan", "red")
+        else:
+            self.order = ("scan", "clean", "red")
         self._img: dict[str, np.ndarray] = {}
         self._layout = None
         self.rotation = 0.0
@@ -363,7 +374,8 @@ class SealReader:
     def image(self, v: str) -> np.ndarray:
         if v not in self._img:
             self._img[v] = {"scan": lambda: self.crop, "clean": lambda: clean_image(self.crop),
-                            "red": lambda: red_ink_image(self.crop)}[v]()
+                            "red": lambda: red_ink_image(self.crop),
+                            "stretch": lambda: _grey_stretch(self.crop)}[v]()
         return self._img[v]
 
     def _ring_layout(self):
@@ -380,7 +392,8 @@ class SealReader:
                 length = 0.70 * L
                 start = s_mid - length / 2
             else:
-                ink = 1.0 - cv2.cvtColor(self.image("clean"), cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
+                src = self.image("stretch" if self.cand.features.get("grey") else "clean")
+                ink = 1.0 - cv2.cvtColor(src, cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
                 s0, s_mid, gap = _seam(ink, c, geo, d0, d1)
                 if gap >= 0.08:
                     margin = 0.06 * L
