@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 __all__ = ["render_seal", "stamp_seal", "seal_fonts", "random_seal_params", "SEAL_COLORS"]
 
