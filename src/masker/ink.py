@@ -54,30 +54,46 @@ def remove_rules(ink: np.ndarray, line_height: float) -> np.ndarray:
 
 def text_band(rows: np.ndarray, line_height: float, thr: float,
               core: tuple[int, int] | None = None) -> tuple[int, int] | None:
-    """The run of inked rows that is the text line itself, not the lines above/below: the one
-    overlapping the OCR line's ``core`` rows most, else the one holding most ink. Blank gaps
-    shorter than 0.15 line heights (inside a glyph) do not split it."""
-    inked = rows > thr
-    if not inked.any():
+    """The run of inked rows that is the text line itself, not the lines above/below.
+
+    Runs of inked rows are seeded from the one overlapping the OCR line's ``core`` rows most (else
+    the one holding most ink) and grown by neighbouring runs while the union stays the height of
+    one line of glyphs (≤ 0.65 of the OCR line box, which PP-OCR pads, or 1.2 × the seed run): glyphs split by a blank row
+    (二, 旦) are joined, the next line's glyphs are not.
+    """
+    inked = np.nonzero(rows > thr)[0]
+    if inked.size == 0:
         return None
     bands: list[list[int]] = []
-    max_gap = max(1, int(0.15 * line_height))
-    start = prev = None
-    for i in np.nonzero(inked)[0]:
-        if start is None:
-            start = prev = int(i)
-        elif i - prev > max_gap + 1:
-            bands.append([start, prev + 1])
-            start = prev = int(i)
+    for i in inked:
+        if bands and i == bands[-1][1]:
+            bands[-1][1] = int(i) + 1
         else:
-            prev = int(i)
-    bands.append([start, prev + 1])  # type: ignore[list-item]
+            bands.append([int(i), int(i) + 1])
+
     def key(b):
         ov = 0 if core is None else max(0, min(b[1], core[1]) - max(b[0], core[0]))
         return (ov, float(rows[b[0]:b[1]].sum()))
 
-    best = max(bands, key=key)
-    return best[0], best[1]
+    k = max(range(len(bands)), key=lambda n: key(bands[n]))
+    lo, hi = k, k
+    # glyphs fill ~55-65% of PP-OCR's padded line box
+    limit = max(1.2 * (bands[k][1] - bands[k][0]), 0.65 * line_height)
+    max_gap = 0.3 * line_height
+    while True:
+        grown = False
+        for cand in (lo - 1, hi + 1):
+            if not 0 <= cand < len(bands):
+                continue
+            a = min(bands[lo][0], bands[cand][0])
+            b = max(bands[hi][1], bands[cand][1])
+            gap = bands[lo][0] - bands[cand][1] if cand < lo else bands[cand][0] - bands[hi][1]
+            if b - a <= limit and gap <= max_gap:
+                lo, hi = min(lo, cand), max(hi, cand)
+                grown = True
+        if not grown:
+            break
+    return bands[lo][0], bands[hi][1]
 
 
 def _blank_runs(prof: np.ndarray, thr: float) -> list[tuple[int, int]]:

@@ -92,6 +92,7 @@ class Masker:
         image = page.image
         lines_px = self.engine.read(image)
         orientation = 0
+        o = None
         if self.auto_orient:
             o = detect_orientation(image, lines_px, self.engine)
             orientation = o.angle
@@ -108,6 +109,9 @@ class Masker:
         ctx = PageContext(page=page, raster=image, lines=lines, scale=s, orientation=orientation,
                           engine=self.engine, width=w, height=h)
         ctx.facts["source"] = source
+        if o is not None:
+            ctx.facts["orientation"] = o
+            ctx.facts["orientation_confidence"] = o.confidence
         ctx.facts["analyse_seconds"] = time.perf_counter() - t0
         return ctx
 

@@ -36,9 +36,10 @@ def _line_tokens(lines: list[TextLine]) -> list[list[Token]]:
     return [tokens_from_chars(l.chars, i) if l.chars else [] for i, l in enumerate(lines)]
 
 
-def _continuations(lines: list[TextLine]) -> list[tuple[int, int]]:
-    """Pairs (a, b) where line b may continue line a: the next line of a paragraph or table cell,
-    or the next box on the same row (OCR splits padded names like ``张　　伟``)."""
+def _continuations(lines: list[TextLine]) -> list[tuple[int, int, str]]:
+    """Pairs (a, b, kind) where line b may continue line a: ``below``, the next line of a
+    paragraph or table cell, or ``right``, the next box on the same row (OCR splits padded names
+    like ``张　　伟``)."""
     pairs = []
     for a, la in enumerate(lines):
         ha = la.box[3] - la.box[1]
@@ -62,13 +63,14 @@ def _continuations(lines: list[TextLine]) -> list[tuple[int, int]]:
             if -0.6 * ha <= vgap < 2.0 * ha and cy_b > cy_a + 0.5 * ha:
                 x_overlap = min(la.box[2], lb.box[2]) - max(la.box[0], lb.box[0])
                 if x_overlap > 0.5 * ha or abs(lb.box[0] - la.box[0]) < 3 * ha:
-                    if below is None or lb.box[1] < lines[below].box[1] or (
-                            lb.box[1] == lines[below].box[1] and abs(lb.box[0] - la.box[0]) < abs(lines[below].box[0] - la.box[0])):
-                        below = b
+                    # the nearest line below, preferring one under a (same cell or column)
+                    rank = (0 if x_overlap > 0.5 * ha else 1, lb.box[1], abs(lb.box[0] - la.box[0]))
+                    if below is None or rank < below_rank:
+                        below, below_rank = b, rank
         if right is not None:
-            pairs.append((a, right))
+            pairs.append((a, right, "right"))
         if below is not None:
-            pairs.append((a, below))
+            pairs.append((a, below, "below"))
     return pairs
 
 
@@ -93,7 +95,9 @@ class NameFinder:
             return out
         toks = _line_tokens(lines)
         pairs = _continuations(lines)
-        self._para_next = {a: b for a, b in pairs if _is_paragraph_wrap(lines[a], lines[b])}
+        margin = _right_margin(lines)
+        self._below = {a: b for a, b, kind in pairs if kind == "below"}
+        self._para_next = {a: b for a, b in self._below.items() if _is_paragraph_wrap(lines[a], lines[b], margin)}
         self._para_prev = {b: a for a, b in self._para_next.items()}
         seen: set[tuple[int, int]] = set()  # (line, token) already used by a match
         results: list[tuple[list[Token], Match, list[Token], int]] = []
@@ -103,7 +107,7 @@ class NameFinder:
             for m in find_matches(tl, pat):
                 results.append((tl, m, tl, li))
         # 2) across a line break / a split box
-        for a, b in pairs:
+        for a, b, _ in pairs:
             ta, tb = toks[a], toks[b]
             if not ta or not tb:
                 continue
@@ -225,11 +229,20 @@ class NameFinder:
         while i < len(ltoks) and ltoks[i].cls == "space":
             saw_space, i = True, i + 1
         if i >= len(ltoks):
-            b = self._para_next.get(last.line)
+            b = self._below.get(last.line)
             if b is not None and toks[b] and toks[b][0].cls in ("han", "dot"):
                 after = "".join(x.ch for x in toks[b] if x.cls != "space")
-                if toks[b][0].cls == "dot" or not right_ok(after):
-                    return _Side(False, "han after (next line)", extra=_han_run_right(toks[b], 0, 2))
+                extra = _Side(False, "name continues on the next line", extra=_han_run_right(toks[b], 0, 2))
+                if toks[b][0].cls == "dot":
+                    return extra
+                if right_ok(after):
+                    return _Side(True, "line end")
+                if self._para_next.get(last.line) == b:
+                    return extra  # a sentence wrapped in the middle of a longer name
+                # the next line of the same table cell: a short piece of a longer name (…买买提 / 江)
+                # rather than the next entry of a list (张伟 / 李明华) or the next row (a rule between)
+                if not _looks_like_a_name(after) and not _ruled_between(ctx, lines[last.line], lines[b]):
+                    return extra
             return _Side(True, "line end")
         t = ltoks[i]
         gap_ratio = fit[2]
@@ -248,10 +261,54 @@ class NameFinder:
         return _Side(False, "han after", extra=_han_run_right(ltoks, i, limit=2))
 
 
-def _is_paragraph_wrap(a: TextLine, b: TextLine) -> bool:
-    """Line b continues line a's sentence (not the next entry of a list or the next table row)."""
+def _right_margin(lines: list[TextLine]) -> float:
+    """Where the page's wide lines end: a line reaching it was wrapped by the layout."""
+    ends = [l.box[2] for l in lines if l.box[2] - l.box[0] >= 6 * (l.box[3] - l.box[1])]
+    return max(ends) if ends else float("inf")
+
+
+def _is_paragraph_wrap(a: TextLine, b: TextLine, right_margin: float) -> bool:
+    """Line b continues line a's sentence: a is a wide line that runs to the right margin (the
+    layout wrapped it, rather than a list that simply ended) and b starts under a's start."""
     h = a.box[3] - a.box[1]
-    return (a.box[2] - a.box[0]) >= 6 * h and abs(b.box[0] - a.box[0]) < 2.5 * h and b.box[1] > a.box[1] + 0.5 * h
+    return ((a.box[2] - a.box[0]) >= 6 * h and a.box[2] >= right_margin - 0.8 * h
+            and abs(b.box[0] - a.box[0]) < 2.5 * h and b.box[1] > a.box[1] + 0.5 * h)
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """A line that is a whole name of its own (the next entry of a list), not a name's tail."""
+    from ..text.chars import DOT_LIKE, is_han
+    from ..text.context import SURNAME_CHARS
+
+    t = "".join(ch for ch in text if not ch.isspace())
+    core = t.split("（")[0].split("(")[0]
+    if any(d in core[1:-1] for d in DOT_LIKE) and is_han(core[0]) and is_han(core[-1]):
+        return True
+    return 2 <= len(core) <= 4 and all(is_han(c) for c in core) and core[0] in SURNAME_CHARS
+
+
+def _ruled_between(ctx: PageContext, a: TextLine, b: TextLine) -> bool:
+    """A table rule between two lines (they are in different cells)."""
+    from ..ink import ink_mask
+
+    if ctx.raster is None and ctx.page.unit == "pt" and not ctx.page.has_graphics:
+        return False
+    img = ctx.image
+    s = ctx.scale
+    x0 = max(a.box[0], b.box[0]) * s
+    x1 = min(a.box[2], b.box[2]) * s
+    if x1 - x0 < 4:
+        x0, x1 = a.box[0] * s, a.box[2] * s
+    y0 = (a.box[1] + a.box[3]) / 2 * s
+    y1 = (b.box[1] + b.box[3]) / 2 * s
+    H, W = img.shape[:2]
+    r = img[int(max(0, y0)):int(min(H, y1)), int(max(0, x0)):int(min(W, x1))]
+    if r.size == 0 or r.shape[0] < 2:
+        return False
+    ink = ink_mask(r)
+    # a rule may run over two pixel rows on a slightly skewed scan
+    both = ink[:-1] | ink[1:]
+    return bool((both.mean(axis=1) > 0.7).any())
 
 
 def _split_by_line(span: list[Token]) -> dict[int, list[Token]]:
