@@ -177,11 +177,14 @@ def align(masked: np.ndarray, original: np.ndarray, exclude: list[Box] | None = 
     r = _ecc(go, gm, size, inp_mask)
     if r is not None:
         cands.append((r, "ecc"))
-    if r is None or _score(gm, go, r) < 0.8:
-        f = _features(go, gm)
-        if f is not None:
-            r2 = _ecc(go, gm, f, inp_mask)
-            cands.append((r2, "features+ecc") if r2 is not None else (f, "features"))
+    # features as well, always: ECC from the size ratio can settle on a wrong optimum when the
+    # page was shifted as well as scaled; the change count below picks the right one
+    f = _features(go, gm)
+    if f is not None:
+        cands.append((f, "features"))
+        r2 = _ecc(go, gm, f, inp_mask)
+        if r2 is not None:
+            cands.append((r2, "features+ecc"))
     Sm_inv = np.diag([1.0 / fm, 1.0 / fm, 1.0])
     So = np.diag([fo, fo, 1.0])
     gm_full = cv2.cvtColor(masked, cv2.COLOR_BGR2GRAY) if masked.ndim == 3 else masked

@@ -48,6 +48,7 @@ class OrigInfo:
     own_seals: list[Box] = field(default_factory=list)
     other_seals: list[tuple[Box, str]] = field(default_factory=list)
     signatures: list[tuple[Box, str]] = field(default_factory=list)   # the applicant's own (box, rule)
+    other_signatures: list[tuple[Box, str]] = field(default_factory=list)
     #: text lines: (line box, [(char, box)])
     lines: list[tuple[Box, list[tuple[str, Box]]]] = field(default_factory=list)
     line_height: float | None = None
@@ -477,20 +478,24 @@ class Judge:
                         z += 1
                     run = list(range(a, z + 1))
                     keep = [i for i in run if not any(_centre_in(chars[i][1], ob) for ob in own)]
-                    if not keep:
-                        continue
+                    if not keep or not any(i in idx for i in keep):
+                        continue  # nothing but the applicant's, or only touched at the edge
                     txt = "".join(chars[i][0] for i in keep)
-                    kept = [t for kb, t in o.kept_names if any(_centre_in(chars[i][1], kb) for i in keep)]
+                    kept = [t for kb, t in o.kept_names if any(_centre_in(chars[i][1], kb) for i in keep if i in idx)]
                     if kept:
                         hidden_names += kept
                         continue
                     if self._is_applicant(txt):
                         continue
-                    name = _person_in(chars, keep)
+                    name = _person_in(chars, keep, self._is_applicant)
                     if name:
                         hidden_names.append(name)
                     elif any(char_class(chars[i][0]) in ("han", "latin", "digit") for i in keep if i in idx):
                         other_text.append("".join(chars[i][0] for i in keep if i in idx))
+            # someone else's handwritten signature (read or not)
+            for sb, _t in o.other_signatures:
+                if coverage(sb, b) >= 0.5 and not any(coverage(sb, ob) >= 0.5 for ob in own):
+                    hidden_names.append("（他人签名 / another person's signature）")
             for nm in dict.fromkeys(hidden_names):
                 shown = sanitize(nm, self.query.name)
                 self.add("OTHER_NAME_MASKED", ERROR, f"遮盖了他人姓名“{shown}” / another person's name is masked: {shown}",
@@ -618,22 +623,28 @@ def _surname_len(s: str) -> int:
     return 1 if s[:1] in SURNAMES else 0
 
 
-def _person_in(chars: list[tuple[str, Box]], keep: list[int]) -> str | None:
+def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None) -> str | None:
     """A person's name among the hidden characters ``keep`` (indices into the line ``chars``):
     a Uyghur name (two runs of Han around a middle dot), or a surname plus one or two given
     characters standing between name boundaries (a label, punctuation, a gap, 同志/等…)."""
     text = [chars[i][0] for i in keep]
     s = "".join(text)
-    # Uyghur: Han · Han
-    for j, ch in enumerate(s):
-        if ch in _DOTS and j >= 2 and len(s) - j - 1 >= 2 and is_han(s[j - 1]) and is_han(s[j + 1]):
-            a = j
-            while a > 0 and is_han(s[a - 1]):
-                a -= 1
-            b = j + 1
-            while b < len(s) and is_han(s[b]):
-                b += 1
-            return s[a:b]
+    # Uyghur: Han · Han — the whole word around the hidden part, as the line reads
+    line = [c for c, _ in chars]
+    a, z = keep[0], keep[-1]
+    while a > 0 and (is_han(line[a - 1]) or line[a - 1] in _DOTS):
+        a -= 1
+    while z + 1 < len(line) and (is_han(line[z + 1]) or line[z + 1] in _DOTS):
+        z += 1
+    word = "".join(line[a:z + 1])
+    for j, ch in enumerate(word):
+        if ch in _DOTS and j >= 2 and len(word) - j - 1 >= 2 and is_han(word[j - 1]) and is_han(word[j + 1]):
+            core = word.strip("".join(_DOTS))
+            if is_applicant is not None and is_applicant(core):
+                break  # the applicant's own name (its mask touched the neighbour)
+            if sum(1 for c in s if is_han(c)) >= 0.3 * sum(1 for c in core if is_han(c)):
+                return core
+            break
     line_text = "".join(c for c, _ in chars)
     first = keep[0]
     for off in range(len(s)):

@@ -107,14 +107,20 @@ def merge(masks: list[FoundMask], touch: float = 3.0, row_gap: float = 0.0, blan
             for j in range(i + 1, len(items)):
                 a, b = items[i][0], items[j][0]
                 near = overlap_area(_grow(a.box, touch, 1e9, 1e9), b.box) > 0
+                grid = False
                 soft = (row_gap > 0 and _same_row(a.box, b.box)
                         and overlap_area((a.box[0] - row_gap, a.box[1], a.box[2] + row_gap, a.box[3]), b.box) > 0)
                 if soft and not {a.style, b.style} <= {"blur", "mosaic", "white"}:
                     soft = blank is not None and blank(_gap_between(a.box, b.box))
+                # one mosaic (or blur) over several lines breaks where blocks are paper-light
+                grid = (row_gap > 0 and a.style == b.style and a.style in ("mosaic", "blur")
+                        and overlap_area(_grow(a.box, 0.6 * row_gap, 1e9, 1e9), b.box) > 0)
+                if grid:
+                    soft = True
                 if not (near or soft):
                     continue
                 if not (iou(a.box, b.box) > 0.3 or coverage(a.box, b.box) > 0.6 or coverage(b.box, a.box) > 0.6
-                        or _same_row(a.box, b.box)):
+                        or _same_row(a.box, b.box) or grid):
                     continue
                 a.box = union([a.box, b.box])
                 for k, v in items[j][1].items():
@@ -280,7 +286,7 @@ def _mosaic_blur(pg: _Page, solids: list[FoundMask], lines_px: list) -> list[Fou
                 and between >= 0.3 * n_steps and between >= 0.01 * n_pix):
             out.append(FoundMask((float(x0), float(y0), float(x1), float(y1)), "mosaic", 0.9))
     blurs = [m for m in out if m.style == "blur"]
-    if len(blurs) > 8:  # a soft page, not blur masks
+    if len(blurs) > 8 or sum(area(m.box) for m in blurs) > 0.08 * H * W:  # a soft page, not blur masks
         out = [m for m in out if m.style != "blur"]
     return out
 

@@ -165,10 +165,13 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
                 f"原件与遮盖件第 {page.index + 1} 页对不上（相关度 {al.score:.2f}），按无原件审核 / page "
                 f"{page.index + 1} of the original does not match the masked page (correlation {al.score:.2f}): "
                 f"audited without it"))
+    page_level = _page_level(ctx)
+    if any(f.code == "ILLEGIBLE" for f in page_level):
+        # a soft page looks blurred everywhere: what the blur test saw is the page, not masks
+        found = [m for m in found if not (m.style == "blur" and m.source == "image")]
     masks = [FoundMask(scale_box(m.box, 1.0 / s), m.style, m.score, m.colour, m.source) for m in found]
     judge = Judge(ctx, query, policy, masks, v.seen, orig_info)
-    findings = judge.run() + extra
-    findings = _page_level(ctx) + findings
+    findings = page_level + judge.run() + extra
     # back to the file's own frame
     W, H = page.width, page.height
     o = ctx.orientation
@@ -220,6 +223,10 @@ def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.
                  if coverage(m.box, d.box) >= 0.6 or (coverage(d.box, m.box) >= 0.6 and area(m.box) <= 3 * area(d.box))]
         if reads_as_text(d.box, [m.box for m in parts]):
             # the change beside the masks is text (laid out again): keep the masks alone
+            out += [FoundMask(m.box, m.style, m.score, m.colour, "diff") for m in parts]
+            continue
+        if len(parts) >= 2 and sum(area(m.box) for m in parts) >= 0.7 * area(d.box):
+            # masks side by side (a seal's and a name's): each is judged on its own
             out += [FoundMask(m.box, m.style, m.score, m.colour, "diff") for m in parts]
             continue
         if parts:
@@ -281,6 +288,17 @@ def _similarity_fn(img: np.ndarray, warped: np.ndarray, s: float):
     return fn
 
 
+def _on_one_line(k, lines) -> bool:
+    """The longer name was read within one line (not guessed across a line or cell break, where
+    the next cell's text would make the applicant's own name look like a longer one)."""
+    dots = set("·•・.．-‧∙⋅ \u3000")
+    want = "".join(c for c in k.text if c not in dots)
+    for l in lines:
+        if coverage(k.box, l.box) >= 0.5 and want in "".join(c for c in l.text if c not in dots):
+            return True
+    return False
+
+
 def _orig_info(ov: View, al: Alignment, s_m: float) -> OrigInfo:
     s_o = float(ov.ctx.scale or 1.0)
 
@@ -290,12 +308,14 @@ def _orig_info(ov: View, al: Alignment, s_m: float) -> OrigInfo:
     seen = ov.seen
     info = OrigInfo()
     info.names = [(mp(m.box), m.text, m.rule) for m in seen.names.masks if m.kind == "name"]
-    info.kept_names = [(mp(k.box), k.text) for k in seen.names.kept if k.kind == "other_name"]
+    info.kept_names = [(mp(k.box), k.text) for k in seen.names.kept
+                       if k.kind == "other_name" and _on_one_line(k, ov.ctx.lines)]
     if seen.seals is not None:
         info.own_seals = [mp(m.box) for m in seen.seals.masks if m.kind == "seal"]
         info.other_seals = [(mp(k.box), k.text) for k in seen.seals.kept]
     if seen.signatures is not None:
         info.signatures = [(mp(m.box), m.rule) for m in seen.signatures.masks]
+        info.other_signatures = [(mp(k.box), k.text) for k in seen.signatures.kept if k.kind == "other_signature"]
     info.lines = [(mp(l.box), [(c.text, mp(c.box)) for c in l.chars]) for l in ov.ctx.lines]
     lh = median_line_height(ov.ctx.lines)
     if lh:
