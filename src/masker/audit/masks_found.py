@@ -172,27 +172,73 @@ def _solid(pg: _Page) -> list[FoundMask]:
     out = []
     for i in range(1, n):
         x, y, w, h, a = stats[i]
-        if w + 4 < min_side or h + 4 < min_side or a < 0.8 * w * h:
+        if w + 4 < min_side or h + 4 < min_side:
             continue
-        x0, y0, x1, y1 = max(0, x - 2), max(0, y - 2), min(W, x + w + 2), min(H, y + h + 2)
-        # flat bands along the image border: scanner bed, dark margins
-        touches = [(x0 <= 1, (y1 - y0) / H), (y0 <= 1, (x1 - x0) / W), (x1 >= W - 1, (y1 - y0) / H),
-                   (y1 >= H - 1, (x1 - x0) / W)]
-        if any(t and share > 0.4 for t, share in touches):
+        if a >= 0.8 * w * h:
+            m = _solid_component(pg, lab[y:y + h, x:x + w] == i, x, y, min_side)
+            if m is not None:
+                out.append(m)
             continue
+        # not rectangular: a fill may touch a flat area of another colour (a photo's
+        # background, a shaded cell); look for the dense rectangle inside, rows first then
+        # columns, and the other way round
         comp = lab[y:y + h, x:x + w] == i
-        pix = pg.img[y:y + h, x:x + w][comp].astype(np.float32)
-        if float(pix.std(axis=0).max()) > 14:
-            continue  # a gradient, not a fill
-        fill = pix.mean(axis=0)
-        if _has_content(comp, pg.img[y:y + h, x:x + w], fill, pg.text_h):
-            continue  # shaded cell or banner with text on it
-        colour = tuple(int(v) for v in fill)
-        lum = float(np.dot(pix.mean(axis=0), (0.114, 0.587, 0.299)))
-        if lum >= pg.paper - 12:
-            continue
-        out.append(FoundMask((float(x0), float(y0), float(x1), float(y1)), "solid", 1.0, colour))
+        seen = []
+        for rx0, ry0, rx1, ry1 in (_dense_rect(comp), _dense_rect(comp.T, transpose=True)):
+            if rx1 - rx0 + 4 < min_side or ry1 - ry0 + 4 < min_side or (rx0, ry0, rx1, ry1) in seen:
+                continue
+            seen.append((rx0, ry0, rx1, ry1))
+            sub = comp[ry0:ry1, rx0:rx1]
+            if sub.mean() < 0.8:
+                continue
+            m = _solid_component(pg, sub, x + rx0, y + ry0, min_side)
+            if m is not None:
+                out.append(m)
     return out
+
+
+def _longest_run_idx(v: np.ndarray) -> tuple[int, int]:
+    best, start, cur = (0, 0), None, 0
+    for i, ok in enumerate(list(v) + [False]):
+        if ok and start is None:
+            start = i
+        if not ok and start is not None:
+            if i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    return best
+
+
+def _dense_rect(mask: np.ndarray, transpose: bool = False, share: float = 0.7) -> tuple[int, int, int, int]:
+    """The rectangle of rows mostly in ``mask`` (longest run), narrowed to its columns mostly in
+    ``mask``: (x0, y0, x1, y1) in ``mask`` (or, with ``transpose``, in its transpose's original)."""
+    r0, r1 = _longest_run_idx(mask.mean(axis=1) >= share)
+    if r1 <= r0:
+        return (0, 0, 0, 0)
+    c0, c1 = _longest_run_idx(mask[r0:r1].mean(axis=0) >= share)
+    return (r0, c0, r1, c1) if transpose else (c0, r0, c1, r1)
+
+
+def _solid_component(pg: _Page, comp: np.ndarray, x: int, y: int, min_side: float) -> FoundMask | None:
+    """One flat, rectangular, empty area of one colour (``comp`` at (x, y)) → a solid mask."""
+    H, W = pg.gray.shape
+    h, w = comp.shape
+    x0, y0, x1, y1 = max(0, x - 2), max(0, y - 2), min(W, x + w + 2), min(H, y + h + 2)
+    # flat bands along the image border: scanner bed, dark margins
+    touches = [(x0 <= 1, (y1 - y0) / H), (y0 <= 1, (x1 - x0) / W), (x1 >= W - 1, (y1 - y0) / H),
+               (y1 >= H - 1, (x1 - x0) / W)]
+    if any(t and share > 0.4 for t, share in touches):
+        return None
+    pix = pg.img[y:y + h, x:x + w][comp].astype(np.float32)
+    if float(pix.std(axis=0).max()) > 9:
+        return None  # a gradient, not a fill
+    fill = pix.mean(axis=0)
+    if _has_content(comp, pg.img[y:y + h, x:x + w], fill, pg.text_h):
+        return None  # shaded cell or banner with text on it
+    lum = float(np.dot(fill, (0.114, 0.587, 0.299)))
+    if lum >= pg.paper - 12:
+        return None
+    return FoundMask((float(x0), float(y0), float(x1), float(y1)), "solid", 1.0, tuple(int(v) for v in fill))
 
 
 def _has_content(comp: np.ndarray, region: np.ndarray, fill: np.ndarray, text_h: float) -> bool:
