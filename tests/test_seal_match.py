@@ -16,6 +16,8 @@ from masker.seals.match import match_unit, match_unit_readings, normalise, strip
     ("佛山市禅城区盈恒置业有限公司", "城区盈恒置业有限公司"),         # stamp cut by the edge
     ("武汉市市场监督管理局", "市场监督管理局武汉市市"),
     ("天津瑞佳讯贸易有限责任公司", "天津瑞佳讯贸易有限公司"),
+    ("喀什大学", "略什大学"),                                        # a look-alike misreading
+    ("阿瓦提县农村供水管理总站", "网高提县农村供水管理总站"),
     ("新疆维吾尔自治区人力资源和社会保障厅", "新疆维吾尔自治区人力资源和社会保障厅 人事专用章"),
 ])
 def test_own_unit_matches(unit, read):
@@ -33,6 +35,8 @@ def test_own_unit_matches(unit, read):
     ("新疆大学", "喀什大学"),
     ("阿克苏地区水利局", "阿克苏地区专业技术人员继续教育基地"),
     ("阿克苏地区水利局", ""),
+    ("新和县水利局", "新河县水利局"),                                # one character: another county
+    ("沙雅县水利局", "沙雅县水秘局"),                                # 利/秘 is not a look-alike
 ])
 def test_other_units_do_not_match(unit, read):
     assert not match_unit(unit, read).matched, match_unit(unit, read).detail
