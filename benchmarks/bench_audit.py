@@ -44,7 +44,7 @@ if str(REPO / "src") not in sys.path:
 from masker import Masker  # noqa: E402
 from masker.audit import run_audit  # noqa: E402
 from masker.audit.pipeline import view_of  # noqa: E402
-from masker.audit.testpages import build_variants, make_page, map_box, post_process  # noqa: E402
+from masker.audit.testpages import _cover, build_variants, make_page, map_box, post_process  # noqa: E402
 from masker.finders.base import Query  # noqa: E402
 
 KINDS = ("correct", "left", "partly", "other", "large", "seal")
@@ -62,7 +62,7 @@ def synth_pages(n: int, seed: int, out: Path) -> list[dict] | None:
         others = [(tuple(o["box"]), o["full"], bool(o.get("contains_applicant") or o.get("trap")))
                   for o in p.get("other_names", []) if not o.get("broken")]
         pages.append({"id": p["file"], "image": img, "name": p["name"], "unit": p.get("unit_name"),
-                      "others": others})
+                      "others": others, "names": [tuple(n["box"]) for n in p.get("names", [])]})
     return pages
 
 
@@ -72,7 +72,7 @@ def simple_pages(n: int, seed: int) -> list[dict]:
         tp = make_page(seed * 1000 + i)
         others = [(it.box, it.text, it.role == "trap") for it in tp.items if it.role in ("other", "trap")]
         pages.append({"id": f"simple_{seed}_{i}", "image": tp.image, "name": tp.name, "unit": tp.unit,
-                      "others": others})
+                      "others": others, "names": [it.box for it in tp.of("applicant")]})
     return pages
 
 
@@ -117,6 +117,7 @@ def main(argv=None) -> int:
     mk.engine  # load the OCR once, outside the timings
     cache: dict = {}
     rows = []
+    propose_missed: list[str] = []
     for pi, p in enumerate(pages):
         q = Query(p["name"], p["unit"])
         ok, buf = cv2.imencode(".png", p["image"])
@@ -124,6 +125,11 @@ def main(argv=None) -> int:
         v = view_of(mk, od, od.pages[0], q, cache)
         prop = mk.propose_page(v.ctx, q)
         masks = [(m.kind, tuple(m.box)) for m in prop.masks]
+        # occurrences of the name that propose itself missed stay visible in every variant: the
+        # audit may (rightly) report them, so they are allowed, and counted apart
+        missed = [t for t in p["names"] if not any(_cover(b, t) >= 0.5 for _k, b in masks)]
+        if missed:
+            propose_missed.append(p["id"])
         variants = build_variants(p["image"], masks, p["others"], a.seed * 100 + pi, p["name"], kinds=kinds)
         for var in variants:
             data, ext, geo = post_process(var.image, rng)
@@ -137,8 +143,8 @@ def main(argv=None) -> int:
                 d = res.to_dict()
                 errs = {f["code"] for pg in d["pages"] for f in pg["findings"] if f["severity"] == "error"}
                 expect = var.expect_with if with_o else var.expect_without
-                allow = var.allow_with if with_o else set()
-                right = (d["verdict"] == ("fail" if expect else "pass")) and expect <= errs <= expect | allow
+                allow = (var.allow_with if with_o else set()) | ({"NAME_VISIBLE", "NAME_PARTLY_VISIBLE"} if missed else set())
+                right = (d["verdict"] == ("fail" if errs else "pass")) and expect <= errs <= expect | allow
                 box_ok = all(any(inside(f.get("box"), targets[c]) for pg in d["pages"] for f in pg["findings"]
                                  if f["code"] == c) for c in expect if c in targets)
                 rows.append({"page": p["id"], "kind": var.kind, "with_original": with_o, "right": right,
@@ -183,8 +189,12 @@ def main(argv=None) -> int:
               f"{pct([r for r in rs if r['expect']], lambda r: r['box_ok'])} |")
     correct = [r for r in rows if r["kind"] == "correct"]
     if correct:
-        fails = sum(1 for r in correct if r["got"])
-        print(f"\nCorrectly masked pages that failed: {fails} of {len(correct)} audits.")
+        fails = sum(1 for r in correct if r["got"] and r["page"] not in propose_missed)
+        print(f"\nCorrectly masked pages that failed: {fails} of "
+              f"{sum(1 for r in correct if r['page'] not in propose_missed)} audits.")
+    if propose_missed:
+        print(f"Pages where propose itself missed an occurrence of the name (a visible-name finding "
+              f"is allowed there): {len(propose_missed)} — {', '.join(propose_missed)}.")
     print("\n| seconds per audited page | median | max | runs |")
     print("|---|---|---|---|")
     for key in ("without", "with"):

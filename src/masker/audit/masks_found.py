@@ -189,8 +189,17 @@ def _solid(pg: _Page) -> list[FoundMask]:
                 continue
             seen.append((rx0, ry0, rx1, ry1))
             sub = comp[ry0:ry1, rx0:rx1]
-            if sub.mean() < 0.8:
-                continue
+            if sub.mean() < 0.8 or sub.sum() < 0.5 * a:
+                continue  # not the main part of the flat area (a band of a photo's background)
+            # only where the rest was another colour: a blank band cut from a tinted card or
+            # cell (the same colour around its text) is no mask
+            rest = comp.copy()
+            rest[ry0:ry1, rx0:rx1] = False
+            if rest.any():
+                c_in = pg.img[y + ry0:y + ry1, x + rx0:x + rx1][sub].astype(np.float32).mean(axis=0)
+                c_out = pg.img[y:y + h, x:x + w][rest].astype(np.float32).mean(axis=0)
+                if float(np.abs(c_in - c_out).max()) < 12:
+                    continue
             m = _solid_component(pg, sub, x + rx0, y + ry0, min_side)
             if m is not None:
                 out.append(m)
