@@ -23,7 +23,7 @@ def line(text: str, x: float = 50.0, y: float = 100.0) -> TextLine:
 
 
 def run(lines: list[TextLine], name: str):
-    page = PageSource(index=0, width=600, height=800, unit="pt", scale=150 / 72, text_lines=lines)
+    page = PageSource(index=0, width=600, height=800, unit="pt", scale=150 / 72, text_lines=lines, has_graphics=False)
     ctx = PageContext(page=page, raster=None, lines=lines, scale=page.scale, width=600, height=800)
     return NameFinder().find(ctx, Query(name))
 
@@ -95,3 +95,26 @@ def test_mask_box_is_tight_on_text_layer():
     # two glyph cells of H plus a 10% margin each side, not into the neighbours
     assert x1 - x0 <= 2 * H + 0.25 * H
     assert y1 - y0 <= 1.25 * H
+
+
+def test_longer_name_wrapped_in_a_cell_is_kept():
+    a = line("米吉提·买合木提", x=300)
+    b = line("江", x=370, y=100 + 1.3 * H)
+    res = run([a, b], "米吉提·买合木提")
+    assert res.masks == [] and res.kept[0].text == "米吉提·买合木提江"
+
+
+def test_form_field_below_a_name_is_not_its_tail():
+    a = line("姓名汪红龙", x=100)
+    b = line("性別 男 民族 汉", x=100, y=100 + 1.6 * H)
+    assert [m.text for m in run([a, b], "汪红龙").masks] == ["汪红龙"]
+
+
+def test_list_that_ends_short_is_not_a_paragraph_wrap():
+    a = line("参会人员：邹雨海 薛慧蓉 贺霞怡 热依拉.斯拉木", x=100)
+    b = line("阿曼古丽.阿迪力 阿曼古丽.阿迪力江", x=100, y=100 + 1.6 * H)
+    c = line("会议听取了各部门关于阿克苏地区地下水超采区综合治理项目建设进展情况的汇报，会议认为进展顺利。", x=60,
+             y=100 + 4 * H)
+    res = run([a, b, c], "阿曼古丽·阿迪力")
+    assert [m.text for m in res.masks] == ["阿曼古丽.阿迪力"]
+    assert [k.text for k in res.kept] == ["阿曼古丽.阿迪力江"]

@@ -241,7 +241,11 @@ class NameFinder:
                     return extra  # a sentence wrapped in the middle of a longer name
                 # the next line of the same table cell: a short piece of a longer name (…买买提 / 江)
                 # rather than the next entry of a list (张伟 / 李明华) or the next row (a rule between)
-                if not _looks_like_a_name(after) and not _ruled_between(ctx, lines[last.line], lines[b]):
+                # (the tail is short, sits under the name, and no rule separates the two)
+                name_x = (min(t.box[0] for t in ltoks if t.cls != "space"), last.box[2])
+                under = min(name_x[1], lines[b].box[2]) - max(name_x[0], lines[b].box[0]) > 0
+                if (len(after) <= 3 and under and not _looks_like_a_name(after)
+                        and not _ruled_between(ctx, lines[last.line], lines[b])):
                     return extra
             return _Side(True, "line end")
         t = ltoks[i]
