@@ -113,8 +113,10 @@ def merge(masks: list[FoundMask], touch: float = 3.0, row_gap: float = 0.0, blan
                 if soft and not {a.style, b.style} <= {"blur", "mosaic", "white"}:
                     soft = blank is not None and blank(_gap_between(a.box, b.box))
                 # one mosaic (or blur) over several lines breaks where blocks are paper-light
-                grid = (row_gap > 0 and a.style == b.style and a.style in ("mosaic", "blur")
-                        and overlap_area(_grow(a.box, 0.6 * row_gap, 1e9, 1e9), b.box) > 0)
+                pa, pb = set(items[i][1]), set(items[j][1])
+                grid = (row_gap > 0 and ((a.style == b.style and a.style in ("mosaic", "blur"))
+                                         or ("mosaic" in pa | pb and (pa | pb) <= {"mosaic", "solid"}))
+                        and overlap_area(_grow(a.box, 1.2 * row_gap, 1e9, 1e9), b.box) > 0)
                 if grid:
                     soft = True
                 if not (near or soft):
@@ -136,7 +138,10 @@ def merge(masks: list[FoundMask], touch: float = 3.0, row_gap: float = 0.0, blan
                 break
     out = []
     for m, parts in items:
-        m.style = min(parts, key=lambda s: (-parts[s], STYLE_PRIORITY.index(s) if s in STYLE_PRIORITY else 9))
+        if "mosaic" in parts and set(parts) <= {"mosaic", "solid"} and len(parts) > 1:
+            m.style = "mosaic"  # flat blocks of a mosaic read as small fills
+        else:
+            m.style = min(parts, key=lambda s: (-parts[s], STYLE_PRIORITY.index(s) if s in STYLE_PRIORITY else 9))
         out.append(m)
     out.sort(key=lambda m: (m.box[1], m.box[0]))
     return out
