@@ -552,8 +552,8 @@ def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: flo
             continue
         score = _ellipse_score(f)
         shape = "round" if lo_ax >= 0.8 * hi_ax else "oval"
-        if shape == "oval" and f["band_gap"] > f["band_out"]:
-            score = 0.0  # an oval stamp has a clear gap inside its ring; a fingerprint has ridges
+        if shape == "oval" and f["band_gap"] > f["band_out"] and f["band_out"] < 0.4:
+            score = 0.0  # a faint "ring" with denser ink inside: a fingerprint's ridges, not a stamp
         if score > 0 and (best is None or score > best.score):
             f["fit"] = how
             best = _make(shape, ex, ey, a, b, ang, f, score, blob, ink_g, s, w, h)
