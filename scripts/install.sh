@@ -11,4 +11,4 @@ if command -v apt-get >/dev/null 2>&1; then
     chromium >/dev/null
 fi
 python3 -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-python3 -m pip install -q -e ".[dev]"
+python3 -m pip install -q -e ".[dev,ray]"

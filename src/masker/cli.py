@@ -133,8 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("batch", help="批量审核 / batch over a manifest")
     sp.add_argument("manifest", help="CSV 清单或申报人文件夹 / CSV manifest or folder of applicants")
     sp.add_argument("--out", required=True)
-    sp.add_argument("--workers", type=int, default=1)
-    sp.add_argument("--resume", action="store_true")
+    sp.add_argument("--workers", type=int, default=0,
+                    help="并行进程数（0 = 每核一个）/ worker processes (0: one per core, 1 OCR thread each)")
+    sp.add_argument("--resume", action="store_true", help="跳过已完成的文件 / skip files already in DIR/results.jsonl")
+    sp.add_argument("--engine", dest="batch_engine", default=None, metavar="local|ray",
+                    help="同 --engine-backend / same as --engine-backend (another value names the OCR engine)")
+    sp.add_argument("--timeout", type=float, default=None, help="单个文件时限（秒）/ per-file time limit, seconds")
+    sp.add_argument("--threads", type=int, default=None, help="每进程 OCR 线程数 / OCR threads per worker")
+    sp.add_argument("--no-progress", dest="no_progress", action="store_true", help="不显示进度条 / no progress bar")
     sp.add_argument("--engine-backend", dest="backend", choices=["local", "ray"], default="local")
     sp.add_argument("--address", default=None, help="Ray 集群地址 / Ray cluster address")
     sp.set_defaults(func=cmd_batch)
