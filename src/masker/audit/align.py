@@ -133,8 +133,8 @@ def _score(masked: np.ndarray, orig: np.ndarray, o2m: np.ndarray) -> float:
                 scores.append(0.0)
                 continue
             scores.append(float(((ta - ta.mean()) * (tb - tb.mean())).mean() / (sa * sb)))
-    if not scores:
-        return 0.0
+    if not scores:  # nothing printed on either page: the same blank page, or not
+        return 1.0 if abs(float(a.mean()) - float(b.mean())) < 10 else 0.0
     return float(np.percentile(scores, 75))
 
 
