@@ -2,19 +2,23 @@
 
 The two files may differ by re-encoding (JPEG), a small shift, a different scale or page size, or
 a slight rotation (re-scanned). Registration runs on downscaled grey pages (long side
-``ALIGN_SIDE``), starting from the size ratio:
+``ALIGN_SIDE``), with the masks already seen on the masked page left out. Candidates:
 
-1. ECC (``cv2.findTransformECC``, affine) on lightly blurred pages — sub-pixel, robust to the
-   masks themselves since they cover a small share of the page;
-2. if ECC does not converge or correlates poorly: ORB features matched across the pages and a
-   RANSAC similarity transform, then ECC again from there;
-3. else the size ratio alone (the files are the same page at different sizes).
+1. the size ratio alone (the same page at another size: the commonest case);
+2. ECC (``cv2.findTransformECC``, affine) from the size ratio — sub-pixel;
+3. ORB features matched across the pages and a RANSAC similarity (robust to a shift ECC cannot
+   reach), and ECC again from there.
 
-``Alignment.score`` is the correlation of the aligned pages outside the changed areas; below
-``MIN_SCORE`` the original is taken for a different page and not used.
+The candidate that leaves the fewest changed pixels at full resolution wins.
+``Alignment.score`` is the correlation of the aligned pages, tile by tile (75th percentile: masks
+decorrelate the tiles they cover, a different page decorrelates them all); below ``MIN_SCORE``
+the original is taken for a different page and not used.
 
-``changed_regions`` then compares the masked page with the original warped onto it: what differs
-beyond re-encoding noise is a mask (or another edit), whatever its style.
+``changed_map`` then compares the masked page with the original warped onto it: a pixel has
+changed when it lies outside the range of the other page around it (two pixels of registration
+error, resampling and re-encoding change nothing), both ways — new content, and ink that is gone
+(white-out); and, for light blurs and mosaics that leave no hard step, where the original's text
+no longer correlates with the masked page. ``changed_regions`` groups the changes into masks.
 """
 from __future__ import annotations
 

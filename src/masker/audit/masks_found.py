@@ -6,10 +6,14 @@ What counts as a mask, and why each test:
   deviation near the paper's own noise), clearly not the paper's colour, rectangular (fills most
   of its bounding box), at least half a text line tall and wide, and *empty*: a shaded table cell
   or a coloured banner carries text, which leaves text-sized holes in the flat area; a mask
-  does not. Flat bands along the image border (scanner bed, dark margins) are not masks.
+  does not. Flat bands along the image border (scanner bed, dark margins) are not masks. A fill
+  that touches a flat area of another colour (a photo's background) is cut out as the dense
+  rectangle of its main colour; a blank band of a tinted card (the same colour around its text)
+  is not.
 - **white** — white-out or a paper-coloured box. On paper it looks like blank paper, so it is only
   reported where it *interrupts a text line*: a blank gap, free of any ink, between two pieces of
-  text on the same baseline that is much wider than the spacing of the line's characters.
+  text on the same baseline, about a character or wider, with no table rule at either end and not
+  a gap of the layout (a blank that runs on above and below, between columns).
 - **mosaic** — pixelation: most pixels lie inside flat blocks of in-between tones, and the tone
   changes happen in straight steps. Normal text has in-between tones only on its antialiased
   edges, never flat.
@@ -19,8 +23,10 @@ What counts as a mask, and why each test:
   paper still showing between the strokes, not readable as text (confident OCR characters there
   mean it is text). Red seal ink does not count as ink here.
 
-Photos are not masks: their noise and colour keep them out of the flat tests, and their edges
-keep them out of the blur test. All boxes are in pixels of the raster given.
+Photos are not masks: their noise and colour keep them out of the flat tests, their edges keep
+them out of the blur test, and their many colours (far from one ink mixed with paper) out of the
+scribble test. Pieces of one mosaic or blur over a block (broken where it covered only paper)
+join. All boxes are in pixels of the raster given.
 """
 from __future__ import annotations
 
