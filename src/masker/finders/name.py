@@ -133,7 +133,14 @@ class NameFinder:
         span = [t for t in joined[m.start:m.end] if t.cls != "space"]
         first, last = span[0], span[-1]
         parts = _split_by_line(span)
-        fits = {li: self._fit(ctx, lines[li], toks[li], ptoks) for li, ptoks in parts.items()}
+        order = sorted(parts)
+        fits = {}
+        for n, li in enumerate(order):
+            # a dotted name broken at its dot: the dot glyph may sit at the end of the first part or
+            # the start of the next, and OCR often drops it there; the mask still covers it
+            ext_l = n > 0 and _dot_boundary(pat, parts, order, n) and parts[li][0].cls != "dot"
+            ext_r = n < len(order) - 1 and _dot_boundary(pat, parts, order, n + 1) and parts[li][-1].cls != "dot"
+            fits[li] = self._fit(ctx, lines[li], toks[li], parts[li], ext_l, ext_r)
         left = self._left_side(ctx, lines, toks, first, fits[first.line])
         right = self._right_side(ctx, lines, toks, last, fits[last.line])
         text = "".join(t.ch for t in span)
@@ -159,13 +166,18 @@ class NameFinder:
             out.masks.append(Mask("name", box, text, score, reason=why,
                                   rule=f"name.{m.rule}" + (".broken" if len(parts) > 1 else "")))
 
-    def _fit(self, ctx: PageContext, line: TextLine, ltoks: list[Token], ptoks: list[Token]):
+    def _fit(self, ctx: PageContext, line: TextLine, ltoks: list[Token], ptoks: list[Token],
+             extend_left: bool = False, extend_right: bool = False):
         """Mask box (page units) for the part of the name on one line, plus the ink gaps."""
         p0, p1 = ptoks[0].pos, ptoks[-1].pos
         prev = next((ltoks[i] for i in range(p0 - 1, -1, -1) if ltoks[i].cls != "space"), None)
         nxt = next((ltoks[i] for i in range(p1 + 1, len(ltoks)) if ltoks[i].cls != "space"), None)
         ocr_box = union(t.box for t in ptoks)
         lh = line.box[3] - line.box[1]
+        if extend_left and prev is None:
+            ocr_box = (ocr_box[0] - 0.45 * lh, ocr_box[1], ocr_box[2], ocr_box[3])
+        if extend_right and nxt is None:
+            ocr_box = (ocr_box[0], ocr_box[1], ocr_box[2] + 0.45 * lh, ocr_box[3])
         if line.source == "pdf":
             return _pdf_box(ocr_box, line, prev, nxt), _pdf_gap(ocr_box, prev, lh), _pdf_gap_r(ocr_box, nxt, lh)
         s = ctx.scale
@@ -313,6 +325,12 @@ def _ruled_between(ctx: PageContext, a: TextLine, b: TextLine) -> bool:
     # a rule may run over two pixel rows on a slightly skewed scan
     both = ink[:-1] | ink[1:]
     return bool((both.mean(axis=1) > 0.7).any())
+
+
+def _dot_boundary(pat: NamePattern, parts: dict[int, list[Token]], order: list[int], n: int) -> bool:
+    """Does the break before part ``n`` fall where the name has its dot?"""
+    k = sum(sum(1 for t in parts[li] if t.cls not in ("space", "dot")) for li in order[:n])
+    return k in pat.dots
 
 
 def _split_by_line(span: list[Token]) -> dict[int, list[Token]]:

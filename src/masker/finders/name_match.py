@@ -3,7 +3,8 @@
 Tolerances, each with its score so results say how sure they are:
 - the middle dot of a Uyghur name in any form (· • ・ . - …), misread (、 一) or missing;
 - padding inside the name (``张　伟``, ``张 伟``): space tokens are skipped;
-- one OCR confusion from ``masker.text.confusions`` (score × 0.92 each, at most one per 4 chars);
+- one OCR confusion from ``masker.text.confusions``, or a look-alike glyph where OCR was itself
+  unsure (rare name characters: 淏 read as 溴 at 0.43) (score × 0.92 each, at most one per 4 chars);
 - for long dotted names (≥ 6 core chars), one substitution where OCR was itself unsure, or one
   dropped/extra character (score × 0.82).
 """
@@ -13,6 +14,12 @@ from dataclasses import dataclass
 
 from ..text.chars import DOT_STANDINS, char_class, normalize_name
 from ..text.confusions import CONFUSION_SCORE, UNSURE_SUB_SCORE, confusable
+
+
+def _look_alike(a: str, b: str) -> bool:
+    from ..seals.match import looks_alike
+
+    return looks_alike(a, b)
 
 
 @dataclass
@@ -104,7 +111,7 @@ def match_at(toks: list[Token], i: int, pat: NamePattern) -> Match | None:
         if t.ch == c:
             rec(j + 1, k + 1, score * (1.0 if t.score >= 0.5 else 0.95), conf_left, edits_left, rule)
             return
-        if conf_left > 0 and confusable(c, t.ch):
+        if conf_left > 0 and (confusable(c, t.ch) or (t.score < UNSURE and _look_alike(c, t.ch))):
             rec(j + 1, k + 1, score * CONFUSION_SCORE, conf_left - 1, edits_left,
                 "confusion" if rule == "exact" else rule)
         if edits_left > 0 and 0 < k < len(core) and t.cls == "han":
@@ -127,7 +134,7 @@ def find_matches(toks: list[Token], pat: NamePattern) -> list[Match]:
     found = []
     for i in range(len(toks)):
         ch = toks[i].ch
-        if ch != first and not confusable(first, ch):
+        if ch != first and not confusable(first, ch) and not (toks[i].score < UNSURE and _look_alike(first, ch)):
             continue  # the first character is never edited away
         m = match_at(toks, i, pat)
         if m is not None:
