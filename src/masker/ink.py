@@ -21,6 +21,17 @@ class InkFit:
     right_limit: float  # ... nor end right of this (start of the next glyph's ink)
     gap_left: float     # blank run between previous glyph ink and the span (pixels; inf at line start)
     gap_right: float
+    #: a small punctuation mark (、，。) OCR did not transcribe sits between the span and its neighbour
+    punct_left: bool = False
+    punct_right: bool = False
+
+
+def _small_mark(ink: np.ndarray, a: int, b: int, glyph_h: float) -> bool:
+    """Columns a..b hold one small mark (、 ， 。 ·), not a glyph: narrow and short."""
+    if b <= a or b - a > 0.5 * glyph_h:
+        return False
+    rows = np.nonzero(ink[:, a:b].any(axis=1))[0]
+    return rows.size > 0 and (rows[-1] - rows[0] + 1) < 0.45 * glyph_h
 
 
 def ink_mask(region: np.ndarray) -> np.ndarray:
@@ -185,10 +196,20 @@ def fit_span(image: np.ndarray, line_box: Box, x0: float, x1: float,
         gap_r = float(run[1] - run[0]) if next_x0 is not None else float("inf")
     if right_ink <= left_ink:
         return None
+    # OCR drops list separators (杜振、段利 reads 杜振段利): a small mark at either end of the span,
+    # between two blank runs and with a neighbour beyond it, is punctuation, not part of the name
+    glyph_h = float(b1 - b0)
+    punct_l = punct_r = False
+    inner = [r for r in blanks if left_ink < r[0] and r[1] < right_ink and r[1] - r[0] >= 1]
+    if next_x0 is not None and inner and _small_mark(ink, inner[-1][1], right_ink, glyph_h):
+        gap_r = float(right_ink - inner[-1][1]) + gap_r
+        right_ink, right_limit, punct_r = inner[-1][0], float(inner[-1][1]), True
+    if prev_x1 is not None and inner and _small_mark(ink, left_ink, inner[0][0], glyph_h):
+        left_ink, left_limit, punct_l = inner[0][1], float(inner[0][0]), True
     band = text_band(ink[:, left_ink:right_ink].sum(axis=1), lh, max(1.0, 0.03 * (right_ink - left_ink)), core)
     if band is None:
         return None
     top, bot = band
     box = (float(cx0 + left_ink), float(ry0 + top), float(cx0 + right_ink), float(ry0 + bot))
     return InkFit(box=box, left_limit=cx0 + left_limit, right_limit=cx0 + right_limit,
-                  gap_left=gap_l, gap_right=gap_r)
+                  gap_left=gap_l, gap_right=gap_r, punct_left=punct_l, punct_right=punct_r)

@@ -20,8 +20,9 @@ from ..text.context import OTHER_PERSON_LABELS, label_before, left_ok, right_ok,
 from .base import Findings, PageContext, Query
 from .name_match import Match, NamePattern, Token, find_matches, tokens_from_chars
 
-#: a blank run at least this many line heights wide separates words even where OCR gives no space
-GAP_BOUNDARY = 0.42
+#: a blank run at least this many glyph heights wide separates words even where OCR gives no space
+#: (glyphs of one word sit ≤ 0.3 apart; a half-width space adds 0.5)
+GAP_BOUNDARY = 0.6
 MARGIN = 0.10
 
 
@@ -46,6 +47,7 @@ def _continuations(lines: list[TextLine]) -> list[tuple[int, int, str]]:
         if ha <= 0:
             continue
         below, right = None, None
+        cands: list[tuple[float, int, float, int]] = []
         for b, lb in enumerate(lines):
             if b == a:
                 continue
@@ -63,10 +65,11 @@ def _continuations(lines: list[TextLine]) -> list[tuple[int, int, str]]:
             if -0.6 * ha <= vgap < 2.0 * ha and cy_b > cy_a + 0.5 * ha:
                 x_overlap = min(la.box[2], lb.box[2]) - max(la.box[0], lb.box[0])
                 if x_overlap > 0.5 * ha or abs(lb.box[0] - la.box[0]) < 3 * ha:
-                    # the nearest line below, preferring one under a (same cell or column)
-                    rank = (0 if x_overlap > 0.5 * ha else 1, lb.box[1], abs(lb.box[0] - la.box[0]))
-                    if below is None or rank < below_rank:
-                        below, below_rank = b, rank
+                    cands.append((lb.box[1], 0 if x_overlap > 0.5 * ha else 1, abs(lb.box[0] - la.box[0]), b))
+        if cands:
+            # the next line down; among lines at that height, the one under a (same cell/column)
+            top = min(c[0] for c in cands)
+            below = min((c for c in cands if c[0] < top + 0.5 * ha), key=lambda c: (c[1], c[2]))[3]
         if right is not None:
             pairs.append((a, right, "right"))
         if below is not None:
@@ -194,7 +197,11 @@ class NameFinder:
         x0 = max(x0 - mg, fit.left_limit)
         x1 = min(x1 + mg, fit.right_limit)
         box = (x0 / s, (y0 - mg) / s, x1 / s, (y1 + mg) / s)
-        return box, fit.gap_left / s / max(lh, 1e-6), fit.gap_right / s / max(lh, 1e-6)
+        # gaps relative to the glyph height (PP-OCR's line box is padded, so it would halve them);
+        # an untranscribed punctuation mark between counts as a boundary
+        gl = float("inf") if fit.punct_left else fit.gap_left / h
+        gr = float("inf") if fit.punct_right else fit.gap_right / h
+        return box, gl, gr
 
     # ---------------------------------------------------------------- boundaries
     def _left_side(self, ctx, lines, toks, first: Token, fit) -> _Side:
