@@ -406,13 +406,15 @@ def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name
             img, used = paint(all_boxes + [ob])
             out.append(Variant(kind, img, {"OTHER_NAME_MASKED"}, set(), {"OTHER_NAME_MASKED": [ob]}, used))
         elif kind == "large" and names:
+            # beyond the shared policy in every way it is drawn: taller than three lines, or over
+            # more than 6% of the page
             b = rng.choice(names)
             h = b[3] - b[1]
             how = rng.choice(("block", "wide", "area"))
             if how == "block":
                 big = (b[0] - 2 * h, b[1] - 0.3 * h, min(W - 5, b[2] + 10 * h), b[3] + 4.5 * h)
-            elif how == "wide":
-                big = (max(5, b[0] - 14 * h), b[1] - 0.4 * h, min(W - 5, b[2] + 14 * h), b[3] + 0.4 * h)
+            elif how == "wide":  # the name's line and the next ones, margin to margin
+                big = (max(5, b[0] - 14 * h), b[1] - 0.4 * h, min(W - 5, b[2] + 14 * h), b[3] + 4.2 * h)
             else:
                 side = (0.08 * W * H) ** 0.5
                 big = (b[0] - 0.2 * side, b[1] - 0.2 * side, b[0] + 1.1 * side, b[1] + 1.0 * side)
