@@ -101,9 +101,14 @@ def _ecc(tmpl: np.ndarray, inp: np.ndarray, init: np.ndarray, inp_mask: np.ndarr
 
 def _features(orig: np.ndarray, masked: np.ndarray) -> np.ndarray | None:
     """ORB matches and a RANSAC similarity: original-small → masked-small."""
+    if min(orig.shape[:2]) < 64 or min(masked.shape[:2]) < 64:
+        return None  # too small for ORB's pyramid (and nothing to match on)
     orb = cv2.ORB_create(nfeatures=3000)
-    k1, d1 = orb.detectAndCompute(orig, None)
-    k2, d2 = orb.detectAndCompute(masked, None)
+    try:
+        k1, d1 = orb.detectAndCompute(orig, None)
+        k2, d2 = orb.detectAndCompute(masked, None)
+    except cv2.error:
+        return None
     if d1 is None or d2 is None or len(k1) < 12 or len(k2) < 12:
         return None
     matches = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(d1, d2)
