@@ -215,7 +215,7 @@ def _lines(p: Path) -> list[dict]:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_interrupted_batch_resumes_without_redoing_files(tmp_path, sig):
-    n, k = 10, 4
+    n, k = 12, 4  # slow fake files, so the signal lands with files still to do on any machine
     rows = ["file,name,unit"]
     for i in range(n):
         f = f"{'fail-' if i % 3 == 0 else ''}p{i}.png"
@@ -223,7 +223,7 @@ def test_interrupted_batch_resumes_without_redoing_files(tmp_path, sig):
         rows.append(f"{f},{NAMES[i % len(NAMES)]},{UNIT}")
     m = tmp_path / "m.csv"
     m.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    env = {"MASKER_BATCH_FACTORY": FAKE, "MASKER_FAKE_DELAY": "0.4"}
+    env = {"MASKER_BATCH_FACTORY": FAKE, "MASKER_FAKE_DELAY": "1.0"}
     out = tmp_path / "out"
     proc = _cli(["batch", str(m), "--out", str(out), "--workers", "2"], env)
     deadline = time.time() + 60
