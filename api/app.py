@@ -52,6 +52,7 @@ _SMALL_BODY = 1024 * 1024  # JSON bodies (/v1/policy/check) and anything else
 REPORT_HEADER_MAX = 12_000
 _RID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _STATIC = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+_DOCS_STATIC = {"swagger-ui-bundle.js": "text/javascript; charset=utf-8", "swagger-ui.css": "text/css; charset=utf-8"}
 _KNOWN_PATHS = {"/", "/healthz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect", "/favicon.ico"}
 _PAGE_CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
              "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -310,7 +311,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await pool.stop()
 
-    app = FastAPI(title="masker", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="masker", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="遮盖申报人姓名与现单位公章 / mask the applicant's name and unit seal in application "
                               "scans. Multipart uploads; errors are `{\"error\": {\"code\", \"message\"}}`. "
                               "See shared/CONTRACT.md.")
@@ -481,6 +482,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except FileNotFoundError:
             raise StarletteHTTPException(404) from None
         return Response(html, media_type="text/html; charset=utf-8")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        """Swagger UI from the package itself: the platform may be offline, so no CDN."""
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="masker API",
+                                   swagger_js_url="/static/docs/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/docs/swagger-ui.css", swagger_favicon_url="data:,")
+
+    @app.get("/static/docs/{filename}", include_in_schema=False)
+    async def docs_static(filename: str):
+        if filename not in _DOCS_STATIC:
+            raise StarletteHTTPException(404)
+        body = (web / "docs" / filename).read_bytes()
+        return Response(body, media_type=_DOCS_STATIC[filename], headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/static/{filename}", include_in_schema=False)
     async def static(filename: str):

@@ -480,3 +480,19 @@ def test_thread_pool_lazy_start_and_pdf_preview(tmp_path):
         pre = c.options("/v1/redact", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
         assert "access-control-allow-origin" not in pre.headers
         assert NAME not in srv.log_text()
+
+
+def test_docs_page_is_served_offline(monkeypatch):
+    """/docs loads Swagger UI from the package, not a CDN."""
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("MASKER_OCR_ENGINE", "null")
+
+    from api.app import create_app
+
+    with TestClient(create_app()) as c:
+        html = c.get("/docs").text
+        assert "/static/docs/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+        js = c.get("/static/docs/swagger-ui-bundle.js")
+        assert js.status_code == 200 and len(js.content) > 100_000
+        assert c.get("/static/docs/../app.py").status_code == 404
