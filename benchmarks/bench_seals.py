@@ -40,19 +40,7 @@ from masker.geometry import overlap_area  # noqa: E402
 REALWORLD = REPO.parent / "shared" / "realworld"
 SEAL_TEMPLATES = "title_cert,cont_edu,employment_proof,assessment,commitment"
 
-# the unit each legible real seal belongs to (the name as an applicant would write it)
-REAL_UNITS = {
-    "武汉市市场监督管理局": "武汉市市场监督管理局",
-    "容县应急管理局": "容县应急管理局",
-    "容县天平汽车维修厂": "容县天平汽车维修厂",
-    "全国统一发票监制章": "国家税务总局天津市税务局",
-    "天津瑞佳讯贸易有限公司": "天津瑞佳讯贸易有限公司",
-    "北京中导开源科技有限公司": "北京中导开源科技有限公司",
-    "天津君和缘商贸有限公司": "天津君和缘商贸有限公司",
-    "禅城区盈恒置业有限公司": "佛山市禅城区盈恒置业有限公司",
-    "交通银行股份有限公司佛山分行": "交通银行股份有限公司佛山分行",
-    "云南省农村信用社": "云南省农村信用社",
-}
+from realworld_units import REAL_UNITS  # noqa: E402
 UNRELATED_UNIT = "阿克苏地区水利局"
 
 

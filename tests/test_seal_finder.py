@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -13,19 +15,8 @@ from masker.finders.base import PageContext, Query
 from masker.finders.seal import REASON_NO_UNIT, REASON_OTHER, SealFinder
 from masker.io import PageSource, load
 
-# the unit each legible real seal belongs to, as an applicant would write it
-REAL_UNITS = {
-    "武汉市市场监督管理局": "武汉市市场监督管理局",
-    "容县应急管理局": "容县应急管理局",
-    "容县天平汽车维修厂": "容县天平汽车维修厂",
-    "全国统一发票监制章": "国家税务总局天津市税务局",
-    "天津瑞佳讯贸易有限公司": "天津瑞佳讯贸易有限公司",
-    "北京中导开源科技有限公司": "北京中导开源科技有限公司",
-    "天津君和缘商贸有限公司": "天津君和缘商贸有限公司",
-    "禅城区盈恒置业有限公司": "佛山市禅城区盈恒置业有限公司",
-    "交通银行股份有限公司佛山分行": "交通银行股份有限公司佛山分行",
-    "云南省农村信用社": "云南省农村信用社",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from realworld_units import REAL_UNITS  # noqa: E402
 # a pale oval stamp under a signature and print that our reading does not yet get right
 KNOWN_HARD = {"容县天平汽车维修厂"}
 
