@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import InputError, MaskerError, OptionError
+from .errors import InputError, MaskerError
 
 log = logging.getLogger("masker")
 

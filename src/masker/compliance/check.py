@@ -19,7 +19,7 @@ import numpy as np
 
 from ..io import Document, PageSource
 from . import faces as _faces
-from .legibility import Legibility, measure
+from .legibility import measure
 from .orientation import Orientation, detect_quads, orient_from_quads, skew_from_image
 from .photo import check_photo, classify_kind, kind_features
 from .types import ERROR, WARNING, CheckResult, PageCheck, finding

@@ -28,7 +28,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from .types import ERROR, WARNING, finding
+from .types import ERROR, finding
 
 SHARP_EDGE_PX = 2.0
 RATIO_ILLEGIBLE = 0.35   # sharpness 0

@@ -20,7 +20,6 @@ Rules, each its own finding with the measured value and the allowed range:
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
