@@ -203,8 +203,11 @@ def test_crashing_and_hanging_files_become_error_rows(tmp_path):
 
 def _cli(args, env_extra):
     env = {**os.environ, **env_extra}
+    # a shell that started us in the background may have left SIGINT ignored, and a child that
+    # inherits that never sees Ctrl-C: give the CLI the default handling a terminal user has
     return subprocess.Popen([sys.executable, "-m", "masker.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+                            stderr=subprocess.PIPE, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _lines(p: Path) -> list[dict]:
