@@ -105,7 +105,7 @@ def test_upload_see_edit_download(page, server, tmp_path):
     pg.click("#add-box")
     drag(pg, sheet["x"] + 600 * s, sheet["y"] + 186 * s, sheet["x"] + 700 * s, sheet["y"] + 226 * s)
     pg.wait_for_function("document.querySelectorAll('.box.mask').length === 2")
-    added = pg.locator(".box.mask.selected").bounding_box()
+    added = pg.wait_for_selector(".box.mask.selected", state="visible").bounding_box()  # selected once the policy check answered
     drag(pg, added["x"] + added["width"] / 2, added["y"] + added["height"] / 2,
          added["x"] + added["width"] / 2 + 20 * s, added["y"] + added["height"] / 2)
     pg.wait_for_function("!document.querySelector('#download').disabled")
