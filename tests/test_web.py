@@ -58,6 +58,20 @@ def page(browser, server):
     ctx.close()
 
 
+def settled_box(pg, selector: str, tries: int = 60) -> dict:
+    """The box of the one element matching ``selector`` once the page stopped redrawing it (the
+    editor redraws its boxes when the policy check answers, which detaches older handles)."""
+    last = None
+    for _ in range(tries):
+        loc = pg.locator(selector)
+        box = loc.bounding_box() if loc.count() == 1 else None
+        if box is not None and box == last:
+            return box
+        last = box
+        pg.wait_for_timeout(100)
+    raise AssertionError(f"{selector} never settled")
+
+
 def drag(pg, x0, y0, x1, y1, steps=8):
     pg.mouse.move(x0, y0)
     pg.mouse.down()
@@ -105,7 +119,7 @@ def test_upload_see_edit_download(page, server, tmp_path):
     pg.click("#add-box")
     drag(pg, sheet["x"] + 600 * s, sheet["y"] + 186 * s, sheet["x"] + 700 * s, sheet["y"] + 226 * s)
     pg.wait_for_function("document.querySelectorAll('.box.mask').length === 2")
-    added = pg.wait_for_selector(".box.mask.selected", state="visible").bounding_box()  # selected once the policy check answered
+    added = settled_box(pg, ".box.mask.selected")
     drag(pg, added["x"] + added["width"] / 2, added["y"] + added["height"] / 2,
          added["x"] + added["width"] / 2 + 20 * s, added["y"] + added["height"] / 2)
     pg.wait_for_function("!document.querySelector('#download').disabled")
