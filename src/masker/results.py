@@ -15,6 +15,11 @@ def export_box(box: Box, unit: str) -> list:
     return [round(float(v), 2) for v in box]
 
 
+def export_size(w: float, h: float, unit: str) -> tuple:
+    """Page size for export: whole pixels, or points with two decimals."""
+    return (int(round(w)), int(round(h))) if unit == "px" else (round(w, 2), round(h, 2))
+
+
 @dataclass
 class Mask:
     """Something that must be covered: ``kind`` is ``name``, ``seal`` or ``signature``."""
@@ -87,8 +92,7 @@ class PageResult:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        size = (int(round(self.width)), int(round(self.height))) if self.unit == "px" else (
-            round(self.width, 2), round(self.height, 2))
+        size = export_size(self.width, self.height, self.unit)
         return {"index": self.index, "width": size[0], "height": size[1], "unit": self.unit,
                 "orientation": self.orientation,
                 "masks": [m.to_dict(self.unit) for m in self.masks],

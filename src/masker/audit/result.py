@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..geometry import Box
-from ..results import Finding, export_box
+from ..results import Finding, export_box, export_size
 
 
 @dataclass
@@ -41,8 +41,7 @@ class AuditPage:
         return [f for f in self.findings if f.severity == "error"]
 
     def to_dict(self) -> dict[str, Any]:
-        size = (int(round(self.width)), int(round(self.height))) if self.unit == "px" else (
-            round(self.width, 2), round(self.height, 2))
+        size = export_size(self.width, self.height, self.unit)
         d: dict[str, Any] = {
             "index": self.index,
             "masks_found": [m.to_dict(self.unit) for m in self.masks_found],

@@ -14,12 +14,7 @@ from dataclasses import dataclass
 
 from ..text.chars import DOT_STANDINS, char_class, normalize_name
 from ..text.confusions import CONFUSION_SCORE, UNSURE_SUB_SCORE, confusable
-
-
-def _look_alike(a: str, b: str) -> bool:
-    from ..seals.match import looks_alike
-
-    return looks_alike(a, b)
+from ..text.glyphs import looks_alike as _look_alike
 
 
 @dataclass

@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+
+from ..text.glyphs import NEVER_ALIKE as _HARD
+from ..text.glyphs import looks_alike
 
 _PROVINCES = [
     ("新疆维吾尔自治区", "新疆"), ("广西壮族自治区", "广西"), ("宁夏回族自治区", "宁夏"),
@@ -36,7 +38,6 @@ _GENERIC_TAIL = ("股份有限公司", "有限公司", "公司", "委员会", "�
                  "分行", "支行", "银行", "合作社", "厂", "集团", "协会", "学会", "处", "部", "馆", "社")
 
 # characters that name *which* unit: never accepted as a misreading of one another
-_HARD = set("一二三四五六七八九十百零〇壹贰叁肆伍陆柒捌玖拾0123456789东南西北中上下前后左右甲乙丙丁新老大小")
 
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)")
 
@@ -91,55 +92,6 @@ def allowed_errors(n: int) -> float:
     if n <= 6:
         return 1
     return n / 4.0
-
-
-_GLYPH_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-                "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
-
-
-@lru_cache(maxsize=1)
-def _glyph_font():
-    try:
-        from PIL import ImageFont
-    except ImportError:  # pragma: no cover
-        return None
-    for path in _GLYPH_FONTS:
-        try:
-            return ImageFont.truetype(path, 40, index=2 if "Noto" in path else 0)
-        except OSError:
-            continue
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _glyph(ch: str):
-    import numpy as np
-    from PIL import Image, ImageDraw
-
-    f = _glyph_font()
-    im = Image.new("L", (48, 48), 0)
-    ImageDraw.Draw(im).text((24, 24), ch, font=f, fill=255, anchor="mm")
-    a = np.asarray(im, dtype=np.float32) / 255.0
-    import cv2
-
-    a = cv2.GaussianBlur(a, (0, 0), 2.0)
-    a = a - a.mean()
-    n = float(np.sqrt((a * a).sum()))
-    return a / n if n > 0 else a
-
-
-@lru_cache(maxsize=16384)
-def looks_alike(a: str, b: str) -> bool:
-    """Do two CJK characters look alike (the recogniser's typical misreadings: 喀/略, 局/属,
-    阿/河, 县/具 ...)? Correlation of their blurred glyphs; False without a CJK font."""
-    if a == b:
-        return True
-    if not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff") or a in _HARD or b in _HARD:
-        return False
-    if _glyph_font() is None:
-        return False
-    return float((_glyph(a) * _glyph(b)).sum()) >= 0.8
 
 
 def _cost(pc: str, tc: str) -> float:
