@@ -475,13 +475,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     web = resources.files("masker") / "web"
 
-    @app.get("/", include_in_schema=False)
-    async def index():
+    def packaged(rel: str, media_type: str, cache: str = "no-cache") -> Response:
+        """A file shipped in the masker package (the page, its script, Swagger UI), or 404."""
         try:
-            html = (web / "index.html").read_bytes()
+            body = (web / rel).read_bytes()
         except FileNotFoundError:
             raise StarletteHTTPException(404) from None
-        return Response(html, media_type="text/html; charset=utf-8")
+        return Response(body, media_type=media_type, headers={"Cache-Control": cache})
+
+    @app.get("/", include_in_schema=False)
+    async def index():
+        return packaged("index.html", "text/html; charset=utf-8")
 
     @app.get("/docs", include_in_schema=False)
     async def docs():
@@ -496,18 +500,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def docs_static(filename: str):
         if filename not in _DOCS_STATIC:
             raise StarletteHTTPException(404)
-        body = (web / "docs" / filename).read_bytes()
-        return Response(body, media_type=_DOCS_STATIC[filename], headers={"Cache-Control": "max-age=86400"})
+        return packaged(f"docs/{filename}", _DOCS_STATIC[filename], cache="max-age=86400")
 
     @app.get("/static/{filename}", include_in_schema=False)
     async def static(filename: str):
         if filename not in _STATIC:
             raise StarletteHTTPException(404)
-        try:
-            body = (web / filename).read_bytes()
-        except FileNotFoundError:
-            raise StarletteHTTPException(404) from None
-        return Response(body, media_type=_STATIC[filename], headers={"Cache-Control": "no-cache"})
+        return packaged(filename, _STATIC[filename])
 
     return app
 
