@@ -443,7 +443,6 @@ class Judge:
     def under_masks(self) -> None:
         o = self.orig
         assert o is not None
-        thr = self.policy.audit_hidden_coverage
         # what may lie under a mask: the applicant's names and signatures, and whatever the own
         # seal was stamped over (a seal mask covers the seal's whole ring)
         seal_zone = [(b[0] - 0.15 * (b[2] - b[0]), b[1] - 0.15 * (b[3] - b[1]), b[2] + 0.15 * (b[2] - b[0]),

@@ -218,7 +218,7 @@ def _solid(pg: _Page) -> list[FoundMask]:
 
 
 def _longest_run_idx(v: np.ndarray) -> tuple[int, int]:
-    best, start, cur = (0, 0), None, 0
+    best, start = (0, 0), None
     for i, ok in enumerate(list(v) + [False]):
         if ok and start is None:
             start = i
@@ -442,7 +442,6 @@ def _scribble(pg: _Page, found: list[FoundMask], chars_px: list) -> list[FoundMa
         reg_ink = ink[y0:y1, x0:x1]
         f_ink = float(reg_ink.mean())
         reg = pg.gray[y0:y1, x0:x1]
-        f_paper = float((reg >= pg.paper - 25).mean())
         f_mid = float(((reg < pg.paper - 25) & (reg >= pg.paper - 70)).mean())
         if not (0.3 <= f_ink <= 0.97) or f_mid > 0.4:
             continue

@@ -159,7 +159,6 @@ def make_page(seed: int, name: str | None = None, *, seal: bool = True, photo: b
 
     want_photo = rng.random() < 0.4 if photo is None else photo
     x0 = margin + 2 * size
-    body_w = W - margin - x0
     paras = [
         [("兹证明", None), (name, "applicant"), ("同志，自二〇一二年七月起在我单位从事", None)],
         [("水利工程技术工作，现任工程师。", None), (rng.choice(FILLER), None)],
