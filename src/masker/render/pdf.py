@@ -9,6 +9,7 @@ Two passes per page, because one redaction rectangle cannot serve both jobs:
 """
 from __future__ import annotations
 
+from ..errors import InputError
 from ..io import Document
 from ..results import ProposeResult
 from ..text.chars import normalize_name
@@ -47,9 +48,45 @@ def redact_pdf(doc: Document, result: ProposeResult, name: str) -> bytes:
                                   graphics=fitz.PDF_REDACT_LINE_ART_NONE,
                                   text=fitz.PDF_REDACT_TEXT_REMOVE)
         _clean_document(pdf, name)
-        return pdf.tobytes(garbage=4, deflate=True, clean=True, no_new_id=False)
+        return _write_clean(pdf, name)
     finally:
         pdf.close()
+
+
+def _write_clean(pdf, name: str) -> bytes:
+    """Write the redacted document from scratch, and prove its metadata no longer names the applicant.
+
+    Damaged PDFs that MuPDF repaired on opening can refuse a full rewrite, or keep an information
+    dictionary that ``set_metadata`` does not reach (found by tests/test_fuzz.py). Then only the
+    pages are copied into a fresh document (no document-level metadata, XMP or history at all),
+    cleaned and written again; if even that fails the file is refused as damaged."""
+    import pymupdf as fitz
+
+    try:
+        data = pdf.tobytes(garbage=4, deflate=True, clean=True, no_new_id=False)
+        if not _metadata_mentions(data, name):
+            return data
+    except Exception:  # noqa: BLE001 - MuPDF raises several types on damaged structure
+        pass
+    fresh = fitz.open()
+    try:
+        fresh.insert_pdf(pdf)
+        _clean_document(fresh, name)
+        data = fresh.tobytes(garbage=4, deflate=True, clean=True)
+    except Exception as e:  # noqa: BLE001
+        raise InputError(f"PDF 文件已损坏，无法写出遮盖后的文件 / the PDF is damaged; a masked copy cannot be "
+                         f"written ({type(e).__name__})", code="CORRUPT_PDF") from e
+    finally:
+        fresh.close()
+    return data
+
+
+def _metadata_mentions(data: bytes, name: str) -> bool:
+    import pymupdf as fitz
+
+    with fitz.open(stream=data, filetype="pdf") as out:
+        values = [str(v) for v in (out.metadata or {}).values()] + [out.get_xml_metadata() or ""]
+    return any(_mentions(v, name) for v in values)
 
 
 def _clean_document(pdf, name: str) -> None:
