@@ -13,13 +13,19 @@ from samples.zoo import BAD, ODD, TINY, demo_truth, problems_with
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
+    """A live server whose temporary directory is a fresh, empty one: uploads (the 9.7 MB TIFF
+    among them, far over Starlette's 1 MB spool threshold) must never land there."""
     log = tmp_path_factory.mktemp("api-zoo") / "server.log"
+    tmp = tmp_path_factory.mktemp("server-tmp")
     env = {"MASKER_API_WORKERS": "1", "MASKER_API_QUEUE": "2", "MASKER_API_TIMEOUT": "300",
-           "MASKER_API_QUEUE_WAIT": "300"}
+           "MASKER_API_QUEUE_WAIT": "300", "TMPDIR": str(tmp)}
     with LiveServer(env=env, log_path=log) as srv, httpx.Client(base_url=srv.url, timeout=300) as c:
         yield c
         assert srv.alive()
         assert "Traceback" not in srv.log_text()
+        # onnxruntime keeps a 51-byte session-id file (timestamp + UUID, no user data) there
+        written = [f.name for f in tmp.iterdir() if f.name != ".ses"]
+        assert written == [], "the server wrote files to its temporary directory"
 
 
 def _propose(client, fname: str, data: bytes, name: str) -> httpx.Response:
