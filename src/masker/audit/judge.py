@@ -56,6 +56,8 @@ class OrigInfo:
     ink_changed: object = None
     #: box → how much the masked page there still looks like the original (0..1), or None
     similarity: object = None
+    #: box → the tight box of the original's ink inside it (None: no ink there), or None
+    ink_box: object = None
 
 
 @dataclass
@@ -417,9 +419,13 @@ class Judge:
         if self.orig is not None:
             items += [s for s in self.orig.signatures if not any(coverage(s[0], x[0]) > 0.5 for x in items)]
         for b, rule in items:
-            if self._covered(b) >= 0.7 or any(overlap_area(b, m.box) > 0 for m in self.seen.names.masks):
+            cov = self._covered(b)
+            if cov >= 0.7 or any(overlap_area(b, m.box) > 0 for m in self.seen.names.masks):
                 continue
-            if rule == "signature.name":
+            if rule == "signature.name" and cov >= 0.15:
+                # a mask over part of it: the rest of the handwritten name can still be read
+                self._partly(b, "签名部分字符仍可辨认", "part of the signature can still be read")
+            elif rule == "signature.name":
                 self.add("NAME_VISIBLE", ERROR, "申报人签名未遮盖 / the applicant's signature is still visible", b)
             else:
                 self.add("SIGNATURE_VISIBLE", WARNING,
@@ -516,12 +522,22 @@ class Judge:
         return c
 
     def _char_is_hidden(self, cb: Box, lbox: Box, mask: Box) -> bool:
-        """Masks cover most of the character, or (it touches the mask and) most of its ink is gone."""
+        """Masks cover most of the character's ink, or (it touches the mask and) most of its ink
+        is gone or no longer looks like it. The glyph is the character's column over the line,
+        narrowed to the original's ink there when known (an OCR line box runs well above and
+        below the glyphs: a mask over the glyphs alone would cover too little of it, and a mask
+        ending just above a line would seem to reach into it)."""
         thr = self.policy.audit_hidden_coverage
-        if _char_hidden(cb, lbox, mask) >= thr:
+        glyph = (cb[0], lbox[1], cb[2], lbox[3])
+        if glyph[2] <= glyph[0]:
+            return False
+        fb = self.orig.ink_box if self.orig is not None else None
+        tight = fb(glyph) if fb is not None else None
+        if tight is not None:
+            glyph = tight
+        if coverage(glyph, mask) >= thr:
             return True
         fn = self.orig.ink_changed if self.orig is not None else None
-        glyph = (cb[0], lbox[1], cb[2], lbox[3])
         if fn is None or overlap_area(glyph, mask) <= 0:
             return False
         r = fn(glyph)
@@ -595,12 +611,6 @@ def _same(got: list[str], want: list[str]) -> bool:
     return all(g == w or confusable(w, g) for g, w in zip(got, want))
 
 
-def _char_hidden(cb: Box, lbox: Box, mask: Box) -> float:
-    """Share of a character hidden by ``mask``: its column span over the line's height."""
-    glyph = (cb[0], lbox[1], cb[2], lbox[3])
-    return coverage(glyph, mask) if glyph[2] > glyph[0] else 0.0
-
-
 def _runs(idx: list[int]) -> list[list[int]]:
     out: list[list[int]] = []
     for i in idx:
@@ -658,13 +668,32 @@ def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None)
             end = start + L
             before = "".join(c for c, _ in chars[:start]).rstrip()
             after = line_text[end:].lstrip()
-            lb = (not before or not is_han(before[-1]) or left_ok(before)
+            if after[:1] in (":", "："):
+                continue  # a label (作者简介：), not a name
+            lb = (not before or not is_han(before[-1]) or left_ok(before) or _gap_before(chars, start)
                   or any(before.endswith(w) for w in OTHER_PERSON_LABELS))
-            rb = (not after or not is_han(after[0]) or after.startswith(PERSON_AFTER)
+            rb = (not after or not is_han(after[0]) or after.startswith(PERSON_AFTER) or _gap_before(chars, end)
                   or (end >= first + len(s) and L == sl + 2))
             if lb and rb:
                 return cand
     return None
+
+
+def _gap_before(chars: list[tuple[str, Box]], i: int) -> bool:
+    """A blank of at least half a character between characters ``i - 1`` and ``i`` of a line: a
+    word boundary, as between names in a list of authors (岳淼  郭源桂  韦珏)."""
+    if i <= 0 or i >= len(chars):
+        return False
+    ws = sorted(b[2] - b[0] for c, b in chars if not c.isspace() and b[2] > b[0])
+    if not ws:
+        return False
+    w = ws[len(ws) // 2]
+    prev = i - 1
+    while prev >= 0 and chars[prev][0].isspace():
+        prev -= 1
+    if prev < 0:
+        return False
+    return chars[i][1][0] - chars[prev][1][2] >= 0.5 * w or prev < i - 1
 
 
 def _label_left_of(lines, b: Box, lh: float) -> str | None:

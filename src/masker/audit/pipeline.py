@@ -158,6 +158,7 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
             orig_info = _orig_info(ov, al, s)
             orig_info.ink_changed = _ink_changed_fn(chg, warped, s)
             orig_info.similarity = _similarity_fn(img, warped, s)
+            orig_info.ink_box = _ink_box_fn(warped, s)
         else:
             ap.with_original = False
             extra.append(Finding(
@@ -255,6 +256,31 @@ def _ink_changed_fn(chg: np.ndarray, warped: np.ndarray, s: float):
             return None
         ik = ink[y0:y1, x0:x1]
         return ik.sum(axis=0), (ik & (chg[y0:y1, x0:x1] > 0)).sum(axis=0)
+    return fn
+
+
+def _ink_box_fn(warped: np.ndarray, s: float):
+    """For a box (masked page units): the tight box of the original's ink inside it, or None
+    where it holds none. OCR line boxes run well above and below the glyphs; whether a mask hides
+    a character is a question about its ink, not about the line's padding."""
+    import cv2
+
+    g = cv2.cvtColor(warped, cv2.COLOR_BGR2GRAY) if warped.ndim == 3 else warped
+    paper = float(np.percentile(g[::4, ::4], 90))
+    ink = g < paper - 60
+    H, W = ink.shape
+
+    def fn(box: Box) -> Box | None:
+        x0, y0 = max(0, int(box[0] * s)), max(0, int(box[1] * s))
+        x1, y1 = min(W, int(np.ceil(box[2] * s))), min(H, int(np.ceil(box[3] * s)))
+        if x1 <= x0 or y1 <= y0:
+            return None
+        ik = ink[y0:y1, x0:x1]
+        rows, cols = np.nonzero(ik.any(axis=1))[0], np.nonzero(ik.any(axis=0))[0]
+        if rows.size == 0:
+            return None
+        return ((x0 + int(cols[0])) / s, (y0 + int(rows[0])) / s, (x0 + int(cols[-1]) + 1) / s,
+                (y0 + int(rows[-1]) + 1) / s)
     return fn
 
 
