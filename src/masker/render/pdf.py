@@ -107,8 +107,10 @@ def _clean_document(pdf, name: str) -> None:
                 page.delete_annot(annot)
         for widget in list(page.widgets() or []):
             if widget.field_value and _mentions(str(widget.field_value), name):
-                widget.field_value = ""
-                widget.update()
+                # PyMuPDF ignores an empty new value, so the field goes, and its place is masked
+                rect = widget.rect
+                page.delete_widget(widget)
+                page.draw_rect(rect, color=None, fill=(0, 0, 0))
     for ename in list(pdf.embfile_names()):
         info = pdf.embfile_info(ename)
         if _mentions(ename, name) or _mentions(str(info.get("description", "")), name) or \
