@@ -201,3 +201,25 @@ def test_masker_end_to_end_on_a_generated_scan(masker_real):
     assert any(_iou(m.box, own["box"]) >= 0.5 for m in seals), (page.masks, page.kept)
     assert not any(_iou(m.box, other["box"]) >= 0.3 for m in page.masks)
     assert any(k.kind == "other_seal" for k in page.kept)
+
+
+def test_printed_name_under_a_half_read_stamp():
+    """A stamp half read as the unit over the unit's printed name is the unit's own — but not when
+    what was read names another place or another distinctive part (a sibling's stamp pressed over
+    the applicant's unit line)."""
+    from types import SimpleNamespace
+
+    from masker.seals.match import match_unit
+
+    box = (100.0, 100.0, 300.0, 300.0)
+
+    def ctx(printed):
+        return SimpleNamespace(lines=[SimpleNamespace(box=(80.0, 190.0, 320.0, 215.0), text=printed)])
+
+    def judged(unit, read, printed):
+        return SealFinder._corroborate(ctx(printed), box, unit, match_unit(unit, read), read).matched
+
+    assert judged("喀什大学", "略大学", "喀什大学")               # a look-alike and a lost character
+    assert not judged("喀什大学", "略大学", "其他文字")             # nothing printed under it
+    assert not judged("温宿县水利局", "沙雅县水利局", "温宿县水利局")  # another county's bureau
+    assert not judged("阿克苏地区水利局", "阿克苏地区财政局", "阿克苏地区水利局")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from masker.seals.match import match_unit, match_unit_readings, normalise, strip_places
+from masker.seals.partial import match_visible_part
 
 
 @pytest.mark.parametrize("unit, read", [
@@ -58,3 +59,45 @@ def test_readings_combined():
 def test_normalise_and_places():
     assert normalise("新疆维吾尔自治区 阿克苏地区（水利局）") == "新疆阿克苏地区水利局"
     assert strip_places("佛山市禅城区盈恒置业有限公司") == ("盈恒置业有限公司", ["佛山市", "禅城区"])
+
+
+@pytest.mark.parametrize("unit, read", [
+    ("新疆天河水利水电工程有限公司", "新墨天河水利水电"),            # the right half off the page
+    ("阿克苏地区水利局", "水利局阿克苏"),                            # the top off the page: end, then start
+    ("温宿县水利局", "宿县水利局"),
+    ("佛山市禅城区盈恒置业有限公司", "城区盈恒置业有限公司"),
+])
+def test_visible_part_of_a_cut_stamp_matches(unit, read):
+    assert match_visible_part(unit, [read]).matched, match_visible_part(unit, [read]).detail
+
+
+@pytest.mark.parametrize("unit, read", [
+    ("阿克苏地区水利局", "阿克苏地区财"),                            # the sibling's distinctive part
+    ("阿克苏地区水利局", "阿克苏地区水利水电"),                      # the reading goes on: another unit
+    ("阿克苏地区水利局", "阿克苏地区水利水电勘察"),
+    ("阿克苏地区水利局", "地区水利局"),                              # which prefecture's? not shown
+    ("温宿县水利局", "县水利局"),                                    # too short
+    ("温宿县水利局", "沙雅县水利局"),
+    ("阿克苏地区人力资源和社会保障局", "新疆人力资源和社会保障厅"),
+    ("佛山市禅城区盈恒置业有限公司", "广州市盈恒置业"),
+    ("喀什大学", "喀什大"),
+    ("阿克苏地区水利水电勘察设计院", "阿克苏地区水利水电"),           # the distinctive part mostly unseen
+])
+def test_visible_part_of_another_units_stamp_does_not_match(unit, read):
+    assert not match_visible_part(unit, [read]).matched, match_visible_part(unit, [read]).detail
+
+
+def test_match_reports_what_the_distinctive_part_read_as():
+    m = match_unit("喀什大学", "略大学")           # a look-alike and a lost character: nothing else
+    assert not m.matched and m.distinctive_other == 0 and m.distinctive_read == 1 and not m.place_conflict
+    m = match_unit("阿克苏地区水利局", "阿克苏地区财政局")
+    assert m.distinctive_other == 2
+    assert match_unit("温宿县水利局", "沙雅县水利局").place_conflict
+
+
+def test_pale_readings_combined_without_a_sibling():
+    # three noisy renderings of a pale stamp: each character of the unit read in place by one of them
+    readings = ["河克苏地区作科求电察设计院", "阿克莎地区角與水电匙泰设甘院", "网美多地天水科不电起春设于股"]
+    assert match_unit_readings("阿克苏地区水利水电勘察设计院", readings).matched
+    # but noisy readings of a sibling do not add up to the unit
+    assert not match_unit_readings("阿克苏地区水利局", ["阿克苏地区财政局", "网克苏地天财政局", "阿克苏地区财攻局"]).matched

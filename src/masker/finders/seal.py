@@ -16,7 +16,8 @@ import time
 
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
-from ..seals.match import UnitMatch, distinctive_span, match_unit, match_unit_readings, normalise
+from ..seals.match import UnitMatch, match_unit, match_unit_readings, normalise
+from ..seals.partial import match_visible_part
 from ..seals.read import SealReader
 from .base import Findings, PageContext, Query
 
@@ -65,7 +66,7 @@ class SealFinder:
                 text, score = self._read_plain(reader)
                 out.kept.append(Kept("unchecked_seal", box, text, REASON_NO_UNIT, score))
                 continue
-            m, text, score = self._read_and_match(reader, unit)
+            m, text, score = self._read_and_match(reader, unit, cand.cut_by_edge)
             if not m.matched and m.similarity >= 0.5:
                 m = self._corroborate(ctx, box, unit, m, text)
             if m.matched:
@@ -116,14 +117,15 @@ class SealFinder:
     @staticmethod
     def _corroborate(ctx: PageContext, box, unit: str, m: UnitMatch, text: str) -> UnitMatch:
         """A stamp half read as the unit, pressed over the unit's name printed on the page (单位
-        （盖章）：阿克苏地区水利局): that is the unit's own stamp. Only when the reading has the
-        part of the name that tells the unit from its siblings (水利 of 阿克苏地区水利局), so
-        another unit's stamp pressed near the applicant's unit line does not qualify."""
-        u = normalise(unit)
-        d0, d1 = distinctive_span(u)
-        dist = u[d0:d1]
-        read = normalise(text)
-        if not dist or sum(ch in read for ch in dist) < max(1, (len(dist) + 1) // 2 + (1 if len(dist) <= 2 else 0)):
+        （盖章）：阿克苏地区水利局): that is the unit's own stamp. Only when the reading has at least
+        half of the part of the name that tells the unit from its siblings (水利 of
+        阿克苏地区水利局; a look-alike misreading such as 喀→略 counts), nothing in a short
+        distinctive part and at most a quarter of a long one read as some other character, and no
+        other place name — so another unit's stamp pressed near the applicant's unit line
+        (财政局, 沙雅县水利局) never qualifies."""
+        n_d = m.distinctive_len
+        if (m.place_conflict or n_d == 0 or m.distinctive_other > (0 if n_d <= 3 else n_d // 4)
+                or m.distinctive_read < max(1, (n_d + 1) // 2)):
             return m
         x0, y0, x1, y1 = box
         for line in ctx.lines:
@@ -148,12 +150,19 @@ class SealFinder:
         r = reader.result()
         return r.text, r.score
 
-    def _read_and_match(self, reader: SealReader | None, unit: str) -> tuple[UnitMatch, str, float]:
+    def _read_and_match(self, reader: SealReader | None, unit: str,
+                        cut_by_edge: bool = False) -> tuple[UnitMatch, str, float]:
         if reader is None:
             return UnitMatch(False, 0.0, detail="no OCR engine"), "", 0.0
 
         def best_match() -> UnitMatch:
-            return match_unit_readings(unit, [t for t, _s, _v in reader.ring_reads], reader.inner_texts or [])
+            rings = [t for t, _s, _v in reader.ring_reads]
+            m = match_unit_readings(unit, rings, reader.inner_texts or [])
+            if not m.matched and cut_by_edge:
+                part = match_visible_part(unit, rings)
+                if part.matched:
+                    return part
+            return m
 
         def clearly_other(m: UnitMatch) -> bool:
             t, sc, _ = max(reader.ring_reads, key=lambda z: z[1])
@@ -171,10 +180,17 @@ class SealFinder:
             # half read as the unit: a third rendering, whose misreadings differ again
             reader.read_ring(reader.order[2])
             m = best_match()
+        if not m.matched and m.similarity >= 0.5 and m.distinctive_other <= max(1, m.distinctive_len // 2):
+            # still close, and the part that names the unit not clearly read as another (财政 for
+            # 水利): every rendering once more in narrower bands, the readings combined
+            # character by character
+            reader.read_more()
+            m = best_match()
         r = reader.result()
         if m.matched:
             # report the reading that matched
             for t, sc, _v in reader.ring_reads:
-                if match_unit(unit, t, reader.inner_texts or []).matched:
+                if match_unit(unit, t, reader.inner_texts or []).matched or (
+                        cut_by_edge and match_visible_part(unit, [t]).matched):
                     return m, " ".join([t] + (reader.inner_texts or [])).strip(), sc
         return m, r.text, r.score

@@ -95,9 +95,13 @@ def allowed_errors(n: int) -> float:
 
 
 def _cost(pc: str, tc: str) -> float:
+    """Substitution cost: a look-alike misreading (喀→略) is half an error — it is what OCR does to
+    the right name — and numerals/directions are never taken for one another."""
     if pc == tc:
         return 0.0
-    return 3.0 if (pc in _HARD or tc in _HARD) else 1.0
+    if pc in _HARD or tc in _HARD:
+        return 3.0
+    return 0.5 if looks_alike(pc, tc) else 1.0
 
 
 def fuzzy_find(pattern: str, text: str, subs: list | None = None) -> tuple[float, int, int, list[bool]]:
@@ -154,6 +158,13 @@ class UnitMatch:
     form: str = ""
     found: str = ""
     detail: str = ""
+    #: the reading names another place where the unit's place name stands (沙雅县 for 温宿县)
+    place_conflict: bool = False
+    #: characters of the distinctive part read as themselves or as a look-alike (喀→略)
+    distinctive_read: int = 0
+    #: characters of the distinctive part read as some other, unrelated character (水利 → 财政)
+    distinctive_other: int = 0
+    distinctive_len: int = 0
 
 
 def distinctive_allowance(n_d: int) -> float:
@@ -198,9 +209,8 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None) 
         for t in texts:
             got: list = []
             dist, a, b, wrong = fuzzy_find(form, t, got)
-            # a misreading into a look-alike (喀→略) counts half: it is what OCR does to the right name
+            # a misreading into a look-alike (喀→略) counted half in the distance already
             alike = [bool(w and g is not None and looks_alike(p, g)) for p, w, g in zip(form, wrong, got)]
-            dist -= 0.5 * sum(alike)
             sim = max(0.0, 1.0 - dist / len(form))
             ok = dist <= allowed_errors(len(form))
             # the distinctive part (水利 of 阿克苏地区水利局) must be read nearly exactly:
@@ -212,12 +222,17 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None) 
             # in short place names before it (新和县 vs 新河县) only look-alikes and lost characters
             # pass: another character there is another place; a long one (阿瓦提县) may have one
             other_subs = sum(1 for w, g, al in zip(wrong[:d0], got[:d0], alike[:d0]) if w and g is not None and not al)
-            if other_subs > (0 if d0 <= 3 else 1):
+            conflict = other_subs > (0 if d0 <= 3 else 1)
+            if conflict:
                 ok = False
-            if ok and label != "full":
-                ok = not _other_place(t, a, u)
+            if label != "full" and _other_place(t, a, u):
+                conflict, ok = True, False
+            d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
+            d_read = sum(1 for w, al in zip(wrong[d0:d1], alike[d0:d1]) if not w or al)
             cand = UnitMatch(ok, sim, form=label, found=t[a:b],
-                             detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})")
+                             detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})",
+                             place_conflict=conflict, distinctive_read=d_read, distinctive_other=d_other,
+                             distinctive_len=n_d)
             if (cand.matched, cand.similarity) > (best.matched, best.similarity):
                 best = cand
     return best
@@ -241,6 +256,11 @@ def _other_place(text: str, start: int, unit_norm: str) -> bool:
     return False
 
 
+#: a reading joins the character-by-character consensus when this much of the name is in it, in
+#: place: a pale stamp's noisier renderings still carry the odd character the others lost
+CONSENSUS_MIN_SIMILARITY = 0.3
+
+
 def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str] | None = None) -> UnitMatch:
     """``match_unit`` over several readings of the same seal (renderings, variants): the best
     single reading, or their consensus — a character of the unit counts as read when any reading
@@ -262,7 +282,7 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         for t in ring_texts:
             tt = normalise(t)
             dist, a, b, wrong = fuzzy_find(form, tt + tt)
-            if 1.0 - dist / len(form) < 0.4:
+            if 1.0 - dist / len(form) < CONSENSUS_MIN_SIMILARITY:
                 continue  # this reading is not of this name at all
             wrong_all = wrong if wrong_all is None else [x and y for x, y in zip(wrong_all, wrong)]
             spans.append((tt + tt)[a:b])

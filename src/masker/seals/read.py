@@ -170,6 +170,47 @@ def _seam(ink: np.ndarray, cand: SealCandidate, geo, d0, d1) -> tuple[float, flo
     return s0, (s0 + L / 2) % L, best_len / n
 
 
+#: how far inward (share of the short semi-axis) ``SealReader.fitted_band`` looks for the text
+BAND_SEARCH = 0.6
+
+
+def text_rows(ink: np.ndarray, depth: float) -> tuple[float, float] | None:
+    """The ring text's rows in a strip unwrapped from the ring inward to ``depth`` (share of the
+    short semi-axis), as (from, to) in the same shares, or None when no band stands out.
+
+    Ring lines are rows inked almost all along; the text is the first run of rows below the last
+    ring line with a fair share of ink (the star and inner lines come after a gap)."""
+    h = ink.shape[0]
+    cov = ink.mean(axis=1)
+    top = [i for i in range(int(0.45 * h)) if cov[i] > 0.45]
+    r0 = top[-1] + 1 if top else 0
+    while top and r0 < h and cov[r0] > 0.1:  # the ring line's blurred inner edge
+        r0 += 1
+    sub = cov[r0:]
+    if sub.size < 8 or sub.max() < 0.05:
+        return None
+    on = sub >= 0.25 * sub.max()
+    runs, i = [], 0
+    while i < len(on):  # runs of inked rows, bridging gaps of a few rows
+        if not on[i]:
+            i += 1
+            continue
+        first = last = i
+        while i < len(on) and (on[i] or i - last <= 0.04 * h):
+            if on[i]:
+                last = i
+            i += 1
+        runs.append((first, last))
+    # the outermost run tall enough to be glyphs (not a scrap of the ring's edge)
+    first, last = next(((a, b) for a, b in runs if b - a + 1 >= 0.12 * h), (0, -1))
+    n = last - first + 1
+    if n <= 0:
+        return None
+    margin = 0.12 * n
+    step = depth / h
+    return (max(0.0, (r0 + first - margin) * step), min(depth, (r0 + last + 1 + margin) * step))
+
+
 def unwrap_ring(img: np.ndarray, cand: SealCandidate, s_start: float, d0: float, d1: float,
                 extra: float = 0.08, strip_h: int = STRIP_H) -> np.ndarray:
     """The ring band as a straight strip: columns clockwise from ``s_start`` (arc length on the
@@ -417,6 +458,44 @@ class SealReader:
         t = t.strip()
         self.ring_reads.append((t, float(sc), variant))
         return t, float(sc)
+
+    #: narrower ring-text bands (share of the short semi-axis, inward from the ring) for a second
+    #: look: the glyphs fill more of the strip and less of the star or inner lines gets in
+    MORE_BANDS = ((0.08, 0.38), (0.06, 0.42))
+
+    def fitted_band(self) -> tuple[float, float] | None:
+        """The ring-text band as measured on this stamp (shares of the short semi-axis): below
+        the outer ring line (and an inner one, as on double-ringed ovals) down to where the
+        glyphs end. The fixed band of ``_band`` may hold a ring line, which the recogniser reads
+        as nothing at all, or glyphs so small in it that they blur."""
+        start, length, L, _d0, _d1 = self._ring_layout()
+        m = min(self.c.axes)
+        src = self.image("stretch" if self.cand.features.get("grey") else "clean")
+        wide = unwrap_ring(src, self.c, start, 0.0, BAND_SEARCH * m, extra=length / L - 1.0, strip_h=96)
+        return text_rows(cv2.cvtColor(wide, cv2.COLOR_BGR2GRAY) < 128, BAND_SEARCH)
+
+    def read_more(self) -> list[tuple[str, float]]:
+        """The ring again in every rendering, in the measured text band and the narrower
+        ``MORE_BANDS``, all in one recogniser call: each reading loses different strokes of a
+        pale or printed-over stamp, and ``match_unit_readings`` combines them."""
+        if self.c.shape == "square":
+            return []
+        start, length, L, _d0, _d1 = self._ring_layout()
+        m = min(self.c.axes)
+        variants = ("scan", "stretch") if self.cand.features.get("grey") else ("scan", "clean", "red")
+        bands = list(self.MORE_BANDS)
+        fitted = self.fitted_band()
+        if fitted is not None:
+            bands.insert(0, fitted)
+        keys = [(v, b) for b in bands for v in variants]
+        strips = [unwrap_ring(self.image(v), self.c, start, b0 * m, b1 * m, extra=length / L - 1.0)
+                  for v, (b0, b1) in keys]
+        out = []
+        for (v, b), (t, sc) in zip(keys, self.engine.recognize(strips)):
+            t = t.strip()
+            self.ring_reads.append((t, float(sc), f"{v}@{b[0]:g}-{b[1]:g}"))
+            out.append((t, float(sc)))
+        return out
 
     def read_inner(self) -> list[str]:
         if self.inner_texts is None:

@@ -1,0 +1,104 @@
+"""A stamp cut by the page edge shows only part of its ring: does the part that is visible read as
+a long enough piece of the unit's name?
+
+The ring strip of such a stamp starts in the widest gap, and the part off the page counts as gap,
+so the visible ring text is one piece of the name read in order — a piece of the name taken
+cyclically (when the cut falls in the middle of the name, what remains is its end followed by its
+start). ``match_unit`` wants the whole name; here a piece is enough when
+
+- it is long: at least half of the name and at least ``MIN_CHARS`` characters;
+- it holds most of the distinctive part (水利 of 阿克苏地区水利局), read with the same tolerance
+  as a whole name, and no other place name where the unit's stands;
+- the reading does not go on past the piece where the name would go on (阿克苏地区水利 followed by
+  水电 is the 水利水电 institute, not the 水利局): the name must be cut where the reading stops.
+"""
+from __future__ import annotations
+
+import math
+
+from ..text.glyphs import looks_alike
+from .match import (UnitMatch, _other_place, allowed_errors, distinctive_allowance, distinctive_span, fuzzy_find,
+                    normalise, strip_province)
+
+MIN_CHARS = 5
+#: characters of generic place words (地区, 自治州, 县…): they do not say which place
+_PLACE_WORDS = set("自治区州县市省地盟旗")
+#: stray characters (print under the stamp, a misread star) allowed where the reading should stop
+MAX_STRAY = 1
+
+
+def _cjk(s: str) -> int:
+    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
+
+
+def match_visible_part(unit: str, ring_texts: list[str]) -> UnitMatch:
+    """Best match of a long enough cyclic piece of ``unit`` in any of ``ring_texts`` (readings of a
+    stamp cut by the page edge)."""
+    u = normalise(unit)
+    texts = [normalise(t) for t in ring_texts if normalise(t)]
+    best = UnitMatch(False, 0.0, detail="no piece of the name read")
+    if not u or not texts:
+        return best
+    forms = [(u, "full")]
+    core = strip_province(u)
+    if core != u and len(core) >= 4:
+        forms.append((core, "without province"))
+    for form, label in forms:
+        n = len(form)
+        d0, d1 = distinctive_span(form)
+        k_min = max(MIN_CHARS, math.ceil(0.5 * n))
+        ff = form + form
+        for t in texts:
+            for k in range(n - 1, k_min - 1, -1):
+                for i in range(n):
+                    m = _judge_piece(form, ff[i:i + k], i, t, d0, d1, u, label)
+                    if m is not None and (m.matched, m.similarity) > (best.matched, best.similarity):
+                        best = m
+                if best.matched:
+                    return best
+    return best
+
+
+def _judge_piece(form: str, piece: str, i: int, t: str, d0: int, d1: int, u: str, label: str) -> UnitMatch | None:
+    """The piece ``form[i:i+len(piece)]`` (cyclic) of the name against the reading ``t``."""
+    n, k = len(form), len(piece)
+    pos = [(i + j) % n for j in range(k)]
+    in_d = [j for j, p in enumerate(pos) if d0 <= p < d1]
+    n_d = d1 - d0
+    if len(in_d) < math.ceil(2 * n_d / 3):
+        return None
+    got: list = []
+    dist, a, b, wrong = fuzzy_find(piece, t, got)
+    alike = [bool(w and g is not None and looks_alike(p, g)) for p, w, g in zip(piece, wrong, got)]
+    if dist > allowed_errors(k):
+        return None
+    bad_d = sum(wrong[j] for j in in_d) - 0.5 * sum(alike[j] for j in in_d)
+    if bad_d > distinctive_allowance(len(in_d)):
+        return None
+    other_subs = sum(1 for j, p in enumerate(pos) if p < d0 and wrong[j] and got[j] is not None and not alike[j])
+    if other_subs > (0 if d0 <= 3 else 1):
+        return None
+    starts_name, ends_name = pos[0] == 0, pos[-1] == n - 1
+    wraps = any(pos[j + 1] < pos[j] for j in range(k - 1))
+    # its first and last characters must be read (a shorter piece covers a lost one): a piece
+    # ending in a lost character would pass for a name that goes on differently
+    if (wrong[0] and not alike[0]) or (wrong[-1] and not alike[-1]):
+        return None
+    # where the name goes on beyond the piece, the reading must stop (the rest is off the page)
+    if not (ends_name or wraps) and _cjk(t[b:]) > MAX_STRAY:
+        return None
+    if not (starts_name or wraps) and _cjk(t[:a]) > MAX_STRAY:
+        return None
+    if wraps and (_cjk(t[:a]) > MAX_STRAY or _cjk(t[b:]) > MAX_STRAY):
+        return None
+    if not starts_name and _other_place(t, a, u):
+        return None
+    # the place (阿克苏 of 阿克苏地区水利局) must show: a cut-off 地区水利局 may be any prefecture's
+    own_place = [p for p in range(d0) if form[p] not in _PLACE_WORDS]
+    if own_place and not any(not wrong[j] or alike[j] for j, p in enumerate(pos) if p in own_place):
+        return None
+    sim = max(0.0, 1.0 - dist / k) * k / n
+    return UnitMatch(True, sim, form=f"{label}, visible part", found=t[a:b],
+                     detail=f"{label}, cut by the page edge: {piece} ({k}/{n} of {form}) ~ {t[a:b]} "
+                            f"({dist:g} errors, {bad_d:g} in the distinctive part)",
+                     distinctive_read=len(in_d), distinctive_len=n_d)
