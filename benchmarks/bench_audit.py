@@ -59,10 +59,15 @@ def synth_pages(n: int, seed: int, out: Path) -> list[dict] | None:
     pages = []
     for p in doc["pages"]:
         img = cv2.imdecode(np.fromfile(str(out / p["file"]), np.uint8), cv2.IMREAD_COLOR)
-        others = [(tuple(o["box"]), o["full"], bool(o.get("contains_applicant") or o.get("trap")))
-                  for o in p.get("other_names", []) if not o.get("broken")]
+        # every piece of every other name: a big mask is judged against all of them
+        others = [(tuple(o["box"]), o["full"], bool(o.get("contains_applicant") or o.get("trap")),
+                   bool(o.get("broken"))) for o in p.get("other_names", [])]
+        occ: dict = {}
+        for n in p.get("names", []):
+            occ.setdefault(n.get("occurrence", len(occ)), []).append(tuple(n["box"]))
         pages.append({"id": p["file"], "image": img, "name": p["name"], "unit": p.get("unit_name"),
-                      "others": others, "names": [tuple(n["box"]) for n in p.get("names", [])]})
+                      "others": others, "names": [tuple(n["box"]) for n in p.get("names", [])],
+                      "occurrences": list(occ.values())})
     return pages
 
 
@@ -130,7 +135,11 @@ def main(argv=None) -> int:
         missed = [t for t in p["names"] if not any(_cover(b, t) >= 0.5 for _k, b in masks)]
         if missed:
             propose_missed.append(p["id"])
-        variants = build_variants(p["image"], masks, p["others"], a.seed * 100 + pi, p["name"], kinds=kinds)
+        # the name masks grouped by the occurrence they hide (a name broken over two lines)
+        groups = [[b for k, b in masks if k == "name" and any(_cover(b, t) >= 0.5 or _cover(t, b) >= 0.5 for t in occ)]
+                  for occ in p.get("occurrences", [])]
+        variants = build_variants(p["image"], masks, p["others"], a.seed * 100 + pi, p["name"], kinds=kinds,
+                                  occurrences=[g for g in groups if len(g) > 1])
         for var in variants:
             data, ext, geo = post_process(var.image, rng)
             md = mk.load(data, f"{p['id']}.{var.kind}{ext}")

@@ -227,6 +227,7 @@ class Judge:
         n = len(core)
         if n < 2:
             return
+        self._remnants()
         cands = [m for m in self.masks if 0.4 * self.lh <= m.box[3] - m.box[1] <= 2.5 * self.lh]
         if not cands:
             return
@@ -251,6 +252,17 @@ class Judge:
                     vis = (x1 - k * pitch, b[1], x1, b[3])
             if hit is not None:
                 self._partly(union([vis, b]), f"{k} 个字仍可辨认", f"{k} character(s) still readable")
+
+    def _remnants(self) -> None:
+        """The start or end of the name readable beside the place where the rest is gone, whether
+        or not a mask was found there (``remnants``)."""
+        if self.ctx.engine is None or self.ctx.facts.get("source") == "text_layer":
+            return  # a text layer has no pixels to look at under a mask
+        from .remnants import find_remnants
+
+        for r in find_remnants(self.ctx.lines, self.ctx.image, float(self.ctx.scale or 1.0), self.query.name,
+                               self.lh):
+            self._partly(union([r.box, r.gone]), f"{r.visible} 个字仍可辨认", f"{r.visible} character(s) still readable")
 
     def _suffix_visible(self, text: str, est: float) -> int | None:
         """``text`` (read right of a mask) starts with the end of the name, and the mask is as wide

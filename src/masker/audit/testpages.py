@@ -338,11 +338,15 @@ def _cover(b, t) -> float:
 
 def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name: str,
                    kinds=("correct", "left", "partly", "other", "large", "seal"),
-                   styles=STYLES) -> list[Variant]:
+                   styles=STYLES, occurrences: list[list] | None = None) -> list[Variant]:
     """Masked variants of one page from ``propose`` output.
 
     ``masks``: (kind, box) pairs that ``propose`` gave (name / seal / signature, pixels);
-    ``others``: (box, text) of other people's printed names on the page (the ground truth).
+    ``others``: (box, text, trap[, broken]) of other people's printed names on the page (the
+    ground truth), every piece of them: a big mask is judged against all of them, while only a
+    whole (unbroken) name is chosen to be masked on purpose;
+    ``occurrences``: the name masks grouped by the occurrence they hide (a name broken over two
+    lines has two masks): leaving a name unmasked leaves the whole occurrence, as a person would.
     Variants: ``correct`` (every proposed mask, in a mix of styles), ``left`` (one name occurrence
     left unmasked), ``partly`` (only part of one occurrence masked), ``other`` (another person's
     name masked as well), ``large`` (one name mask blown up over several lines), ``seal`` (the own
@@ -371,14 +375,23 @@ def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name
         """Every mask but ``b`` and those over the same place (a signature read as the name)."""
         return [x for x in all_boxes if x is not b and _cover(x, b) < 0.5 and _cover(b, x) < 0.5]
 
+    def occurrence_of(b) -> list:
+        for group in occurrences or []:
+            if any(g is b or g == b for g in group):
+                return list(group)
+        return [b]
+
     for kind in kinds:
         if kind == "correct":
             img, used = paint(all_boxes)
             out.append(Variant(kind, img, set(), set(), {}, used))
         elif kind == "left" and names:
             b = rng.choice(names)
-            img, used = paint(without(b))
-            out.append(Variant(kind, img, {"NAME_VISIBLE"}, {"NAME_VISIBLE"}, {"NAME_VISIBLE": [b]}, used))
+            group = occurrence_of(b)
+            keep = [x for x in all_boxes if all(x is not g and _cover(x, g) < 0.5 and _cover(g, x) < 0.5
+                                                for g in group)]
+            img, used = paint(keep)
+            out.append(Variant(kind, img, {"NAME_VISIBLE"}, {"NAME_VISIBLE"}, {"NAME_VISIBLE": group}, used))
         elif kind == "partly" and core_n >= 2:
             # a single-line occurrence, wide enough to cut
             cands = [b for b in names if (b[2] - b[0]) > 1.2 * (b[3] - b[1])]
@@ -398,9 +411,10 @@ def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name
             img, used = paint(without(b) + [part])
             out.append(Variant(kind, img, {"NAME_PARTLY_VISIBLE"}, {"NAME_PARTLY_VISIBLE"},
                                {"NAME_PARTLY_VISIBLE": [b]}, used))
-        elif kind == "other" and others:
-            traps = [o for o in others if o[2]]
-            ob, _t, _trap = rng.choice(traps or others)
+        elif kind == "other" and any(not _broken(o) for o in others):
+            whole = [o for o in others if not _broken(o)]
+            traps = [o for o in whole if o[2]]
+            ob = rng.choice(traps or whole)[0]
             ob = _grow(ob, 0.1)
             img, used = paint(all_boxes + [ob])
             out.append(Variant(kind, img, {"OTHER_NAME_MASKED"}, set(), {"OTHER_NAME_MASKED": [ob]}, used))
@@ -433,6 +447,11 @@ def build_variants(image: np.ndarray, masks: list, others: list, seed: int, name
             out.append(Variant(kind, img, {"OWN_SEAL_VISIBLE"}, {"OWN_SEAL_VISIBLE"}, {"OWN_SEAL_VISIBLE": list(seals)},
                                used))
     return out
+
+
+def _broken(other) -> bool:
+    """A piece of a name broken over two lines (``others`` entries may carry the flag fourth)."""
+    return len(other) > 3 and bool(other[3])
 
 
 def post_process(image: np.ndarray, rng: random.Random, allow_geometry: bool = True):
