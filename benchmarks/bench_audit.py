@@ -98,6 +98,34 @@ def inside(fbox, targets) -> bool:
     return False
 
 
+def cause(r: dict) -> str:
+    """A first guess at why a case went wrong, for the breakdown: which error was missed or added,
+    the style of the mask the variant is about (the last one drawn), and whether the page was
+    rescaled."""
+    exp, got = set(r["expect"]), set(r["got"])
+    style = r["styles"][-1] if r["styles"] else "-"
+    geo = "rescaled" if tuple(r["geo"]) != (1.0, 0, 0) else "same size"
+    parts = [f"missed {c} ({style} mask, {geo})" for c in sorted(exp - got)]
+    parts += [f"extra {c} ({geo})" for c in sorted(got - exp)]
+    if not parts and not r["box_ok"]:
+        parts.append("finding box off its target")
+    return "; ".join(parts) or "-"
+
+
+def write_breakdown(rows: list[dict], path: Path, kinds: tuple) -> None:
+    """Misses by variant and by cause, as a Markdown file."""
+    lines = ["| variant | original | cases | wrong | causes |", "|---|---|---|---|---|"]
+    for k in kinds:
+        for flag in (True, False):
+            rs = [r for r in rows if r["kind"] == k and r["with_original"] == flag]
+            bad = [r for r in rs if not r["right"] or not r["box_ok"]]
+            if rs:
+                lines.append(f"| {k} | {'with' if flag else 'without'} | {len(rs)} | {len(bad)} | "
+                             + "<br>".join(f"{r['page']}: {cause(r)}" for r in bad) + " |")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=8)
@@ -107,6 +135,7 @@ def main(argv=None) -> int:
     ap.add_argument("--timing-pages", type=int, default=2, help="pages timed without any cache")
     ap.add_argument("--save", default=None, help="folder to keep the variants, annotations and results")
     ap.add_argument("--json", default=None, help="write per-case results here")
+    ap.add_argument("--breakdown", default=None, help="write the misses by variant and cause here (Markdown)")
     a = ap.parse_args(argv)
     kinds = tuple(a.kinds.split(","))
     rng = random.Random(a.seed)
@@ -217,6 +246,8 @@ def main(argv=None) -> int:
                   f"{max(ts):.2f} | {len(ts)} |")
     if a.json:
         Path(a.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+    if a.breakdown:
+        write_breakdown(rows, Path(a.breakdown), kinds)
     return 0
 
 

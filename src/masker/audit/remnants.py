@@ -165,7 +165,7 @@ def _band(chars, px: _Pixels, line_box: Box) -> tuple[float, float]:
     rows = np.nonzero(_no_rules((g < px.paper - 60).astype(np.uint8), glyph_px).any(axis=1))[0]
     if rows.size == 0:
         return line_box[1], line_box[3]
-    return b[1] + rows[0] / px.scale, b[1] + (rows[-1] + 1) / px.scale
+    return float(b[1] + rows[0] / px.scale), float(b[1] + (rows[-1] + 1) / px.scale)
 
 
 def _own_slot(sc: _Scan, x: float, y0: float, y1: float) -> bool:
