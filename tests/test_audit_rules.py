@@ -123,3 +123,8 @@ def test_left_variant_leaves_the_whole_broken_occurrence():
         for box in (a, b, c):
             region = v.image[int(box[1]) + 2:int(box[3]) - 2, int(box[0]) + 2:int(box[2]) - 2]
             assert (region.min() == 255) == (box in left)
+
+
+def test_punctuation_taken_along_is_no_part_of_the_name():
+    chars = _chars("颜俊海，祖丽胡玛尔·买买提，柳飞东")
+    assert _person_in(chars, list(range(3, 13))) == "祖丽胡玛尔·买买提"

@@ -648,6 +648,13 @@ def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None)
     """A person's name among the hidden characters ``keep`` (indices into the line ``chars``):
     a Uyghur name (two runs of Han around a middle dot), or a surname plus one or two given
     characters standing between name boundaries (a label, punctuation, a gap, 同志/等…)."""
+    # punctuation the mask took along at either end (，祖丽胡玛尔·买买提) is no part of a name
+    while keep and not is_han(chars[keep[0]][0]):
+        keep = keep[1:]
+    while keep and not is_han(chars[keep[-1]][0]):
+        keep = keep[:-1]
+    if not keep:
+        return None
     text = [chars[i][0] for i in keep]
     s = "".join(text)
     # Uyghur: Han · Han — the whole word around the hidden part, as the line reads
