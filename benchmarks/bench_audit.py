@@ -9,15 +9,16 @@ colour, white-out, mosaic, blur, scribble) to make the variants (``testpages.bui
 | variant | what was done | errors expected with the original | without |
 |---|---|---|---|
 | correct | every proposed mask | none | none |
-| left | one name occurrence left unmasked | NAME_VISIBLE | NAME_VISIBLE |
+| left | one name occurrence left unmasked (every piece of a name broken over two lines) | NAME_VISIBLE | NAME_VISIBLE |
 | partly | only part of one occurrence masked | NAME_PARTLY_VISIBLE | NAME_PARTLY_VISIBLE |
 | other | another person's name masked too | OTHER_NAME_MASKED | none (cannot be known) |
-| large | one name mask blown up over several lines | MASK_TOO_LARGE | MASK_TOO_LARGE |
+| large | one name mask blown up over several lines | MASK_TOO_LARGE (+ OTHER_NAME_MASKED when it covers another name: every piece of every other name in the generator's ground truth counts) | MASK_TOO_LARGE |
 | seal | the own seal left unmasked | OWN_SEAL_VISIBLE | OWN_SEAL_VISIBLE |
 
 Each masked file is then re-encoded (JPEG q72–92 or PNG) and a third of them rescaled (0.9–1.1)
 and shifted (±12 px), as re-saving or re-scanning would. A case is right when the verdict and the
-set of error codes are both what is expected.
+set of error codes are both what is expected. ``--breakdown FILE`` writes the misses by variant and
+a first guess at their cause (which code was missed or added, the mask's style, rescaled or not).
 
     python benchmarks/bench_audit.py --pages 8 --seed 1
 """
