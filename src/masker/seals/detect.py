@@ -658,7 +658,9 @@ def _make(shape, cx, cy, a, b, ang, feats, score, blob: _Blob, ink_g, s, w, h) -
             x0, y0, x1, y1 = min(x0, ix0), min(y0, iy0), max(x1, ix1), max(y1, iy1)
     m = 1.5 + 0.02 * max(a, b)
     x0, y0, x1, y1 = max(0.0, x0 - m), max(0.0, y0 - m), min(float(w), x1 + m), min(float(h), y1 + m)
-    cut = x0 <= 0.5 or y0 <= 0.5 or x1 >= w - 0.5 or y1 >= h - 0.5
+    # cut: the ink reaches the image's edge, or part of the fitted ring lies beyond it (the sheet's
+    # edge inside a phone photo cuts the stamp before the image's edge does)
+    cut = x0 <= 0.5 or y0 <= 0.5 or x1 >= w - 0.5 or y1 >= h - 0.5 or feats.get("valid", 1.0) < 0.97
     inv = 1.0 / s
     return SealCandidate(shape=shape, center=(cx * inv, cy * inv), axes=(a * inv, b * inv), angle=float(ang),
                          box=(x0 * inv, y0 * inv, x1 * inv, y1 * inv), score=float(score), cut_by_edge=cut,

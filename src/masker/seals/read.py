@@ -180,9 +180,12 @@ def text_rows(ink: np.ndarray, depth: float) -> tuple[float, float] | None:
 
     Ring lines are rows inked almost all along; the text is the first run of rows below the last
     ring line with a fair share of ink (the star and inner lines come after a gap)."""
-    h = ink.shape[0]
+    h, w = ink.shape
     cov = ink.mean(axis=1)
-    top = [i for i in range(int(0.45 * h)) if cov[i] > 0.45]
+    # a ring line is inked along long runs (across small dropouts); a row of glyphs only a glyph's
+    # width at a time, however many of its strokes line up
+    bridged = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8)) > 0
+    top = [i for i in range(int(0.45 * h)) if cov[i] > 0.45 and _longest_run(bridged[i]) >= 0.12 * w]
     r0 = top[-1] + 1 if top else 0
     while top and r0 < h and cov[r0] > 0.1:  # the ring line's blurred inner edge
         r0 += 1
@@ -209,6 +212,13 @@ def text_rows(ink: np.ndarray, depth: float) -> tuple[float, float] | None:
     margin = 0.12 * n
     step = depth / h
     return (max(0.0, (r0 + first - margin) * step), min(depth, (r0 + last + 1 + margin) * step))
+
+
+def _longest_run(row: np.ndarray) -> int:
+    """Length of the longest run of True in a 1-D boolean array."""
+    d = np.diff(np.r_[0, row.astype(np.int8), 0])
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    return int((ends - starts).max()) if starts.size else 0
 
 
 def unwrap_ring(img: np.ndarray, cand: SealCandidate, s_start: float, d0: float, d1: float,
