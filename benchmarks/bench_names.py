@@ -26,11 +26,12 @@ def run_family(family: str, n: int, seed: int, masker: Masker, baseline, out_roo
         doc = load(path)
         try:
             src = doc.pages[page.get("page", 0)]
-            t0 = time.perf_counter()
-            ctx = masker.analyse(src)
             from masker.finders.base import Query
 
-            res = masker.propose_page(ctx, Query(page["name"], page.get("unit_name")))
+            query = Query(page["name"], page.get("unit_name"))
+            t0 = time.perf_counter()
+            ctx = masker.analyse(src, query)
+            res = masker.propose_page(ctx, query)
             dt = time.perf_counter() - t0
             ours.add_page(page, [m.box for m in res.masks if m.kind == "name"], dt)
             if baseline is not None and src.unit == "px":

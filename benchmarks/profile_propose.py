@@ -1,8 +1,10 @@
 """Per-stage profile of ``propose`` on generated 150-dpi A4 pages: load, OCR detection, OCR
-recognition (with character boxes), orientation, each finder, policy; and the full-page OCR
-baseline (rapidocr defaults) in the same process, so the numbers compare on a busy machine.
+recognition (the cascade: narrowed first pass, windows read again), orientation, each finder,
+policy; and the full-page OCR baseline (rapidocr defaults) in the same process, so the numbers
+compare on a busy machine. Also the unfocused analysis (every line read at full width, as check
+and audit do) for comparison.
 
-    python benchmarks/profile_propose.py --n 12
+    python benchmarks/profile_propose.py --n 12 [--family independent]
 """
 from __future__ import annotations
 
@@ -24,14 +26,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=12)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--family", default="main")
     args = ap.parse_args()
-    folder = REPO / "benchmarks" / "out" / f"profile-{args.seed}-{args.n}"
-    gt = generate(folder, "main", args.n, args.seed, ["--pdf-share", "0"])
+    prefix = "profile" if args.family == "main" else f"profile-{args.family}"
+    folder = REPO / "benchmarks" / "out" / f"{prefix}-{args.seed}-{args.n}"
+    gt = generate(folder, args.family, args.n, args.seed, ["--pdf-share", "0"])
     m = Masker()
     times: dict[str, list[float]] = defaultdict(list)
     from baseline import PlainOcrBaseline
 
     base = PlainOcrBaseline()
+    shares: list[float] = []
     tracemalloc.start()
     for page in gt["pages"]:
         t0 = time.perf_counter()
@@ -39,13 +44,16 @@ def main() -> None:
         src = doc.pages[0]
         _ = src.image
         times["load"].append(time.perf_counter() - t0)
+        q = Query(page["name"], page.get("unit_name"))
         t0 = time.perf_counter()
-        ctx = m.analyse(src)
-        times["analyse (OCR + orientation)"].append(time.perf_counter() - t0)
+        ctx = m.analyse(src, q)
+        times["analyse (OCR + orientation), focused on the query"].append(time.perf_counter() - t0)
         det, _, rec = (list(getattr(m.engine, "last_elapse", None) or []) + [0, 0, 0])[:3]
         times["  of which OCR detection"].append(det or 0.0)
-        times["  of which OCR recognition"].append(rec or 0.0)
-        q = Query(page["name"], page.get("unit_name"))
+        times["  of which OCR recognition (first pass + windows)"].append(rec or 0.0)
+        counts = getattr(m.engine, "last_counts", None)
+        if counts:
+            shares.append(counts[2])
         for f in m.finders:
             t0 = time.perf_counter()
             f.find(ctx, q)
@@ -54,15 +62,29 @@ def main() -> None:
         m.propose_page(ctx, q)
         times["find + policy (all finders)"].append(time.perf_counter() - t0)
         t0 = time.perf_counter()
+        m.analyse(src)
+        times["analyse, unfocused (every line at full width: check, audit)"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
         base.find(src.image, page["name"])
         times["baseline: plain full-page OCR"].append(time.perf_counter() - t0)
+        times["propose total (load + focused analyse + find + policy)"].append(
+            times["load"][-1] + times["analyse (OCR + orientation), focused on the query"][-1]
+            + times["find + policy (all finders)"][-1])
         doc.close()
     _, peak = tracemalloc.get_traced_memory()
+    tot = times["propose total (load + focused analyse + find + policy)"]
+    ratios = sorted(a / b for a, b in zip(tot, times["baseline: plain full-page OCR"]))
+    print(f"propose / plain OCR per page: median {statistics.median(ratios):.2f}, "
+          f"p95 {ratios[int(0.95 * (len(ratios) - 1))]:.2f}; share of line width read again "
+          f"at full width: median {statistics.median(shares) if shares else 0:.2f}\n")
     print("| stage | median s/page | p95 s/page |\n|---|---|---|")
     for k, v in times.items():
         v = sorted(v)
         print(f"| {k} | {statistics.median(v):.3f} | {v[int(0.95 * (len(v) - 1))]:.3f} |")
-    print(f"\npeak traced Python memory: {peak / 1e6:.0f} MB (onnxruntime's own arenas not included)")
+    import resource
+
+    print(f"\npeak traced Python memory: {peak / 1e6:.0f} MB (onnxruntime's own arenas not included); "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB (baseline engine included)")
 
 
 if __name__ == "__main__":

@@ -77,8 +77,12 @@ class Masker:
         return load(source, name=input_name, limits=self.limits)
 
     # ------------------------------------------------------------ analyse
-    def analyse(self, page: PageSource) -> PageContext:
-        """Read one page once: text lines (text layer or OCR) in the upright frame."""
+    def analyse(self, page: PageSource, query: Query | None = None) -> PageContext:
+        """Read one page once: text lines (text layer or OCR) in the upright frame.
+
+        With the ``query`` (propose), an engine that can (``accepts_focus``) reads lines that cannot
+        hold the name or unit with a cheaper first pass only (``masker.ocr.cascade``); without it
+        (check, audit) every line gets the full reading."""
         from .compliance.orientation import detect_orientation
 
         t0 = time.perf_counter()
@@ -90,7 +94,8 @@ class Masker:
             ctx.facts["analyse_seconds"] = time.perf_counter() - t0
             return ctx
         image = page.image
-        lines_px = self.engine.read(image)
+        read = self._reader(query)
+        lines_px = read(image)
         orientation = 0
         o = None
         if self.auto_orient:
@@ -98,7 +103,7 @@ class Masker:
             orientation = o.angle
             if orientation:
                 image = upright(image, orientation)
-                lines_px = self.engine.read(image)
+                lines_px = read(image)
         s = page.scale
         lines = [_scale_line(l, 1.0 / s) for l in lines_px] if s != 1.0 else lines_px
         source = "ocr"
@@ -115,13 +120,23 @@ class Masker:
         ctx.facts["analyse_seconds"] = time.perf_counter() - t0
         return ctx
 
+    def _reader(self, query: Query | None):
+        """``engine.read``, focused on the query's name and unit where the engine supports it."""
+        engine = self.engine
+        if query is None or not getattr(engine, "accepts_focus", False):
+            return engine.read
+        from .ocr.cascade import Focus
+
+        focus = Focus.for_query(query.name, query.unit)
+        return lambda image: engine.read(image, focus=focus)
+
     # ------------------------------------------------------------ propose
     def propose_document(self, doc: Document, name: str, unit: str | None = None) -> ProposeResult:
         query = _query(name, unit)
         pages = []
         for page in doc.pages:
             t0 = time.perf_counter()
-            ctx = self.analyse(page)
+            ctx = self.analyse(page, query)
             pages.append(self.propose_page(ctx, query))
             pages[-1].seconds = time.perf_counter() - t0
         res = ProposeResult(input=doc.name, pages=pages)

@@ -1,22 +1,30 @@
-"""PP-OCRv6 small (detection + recognition) on onnxruntime through ``rapidocr``.
+"""PP-OCRv6 small (detection + recognition) on onnxruntime, with rapidocr's detector and models.
 
 Settings (measured on this 2-core machine, see shared/notes/ocr-measurements.md and README):
 - no line-direction classifier: it turned upright lines upside down and caused most misses;
   page orientation is handled at page level (``masker.compliance``);
 - detector input limited to a 960 px long side: halves the time, same name recall;
-- per-character boxes (``return_word_box`` + ``return_single_char_box``), refined later against
-  the ink because the recogniser's column positions run narrow and off-centre.
+- recognition and per-character boxes are ours (``recognizer``, ``ctc``, ``charboxes``): same
+  model and box geometry as rapidocr's ``return_word_box`` + ``return_single_char_box``, without
+  its 320-px batch padding and its per-point Python (together ~35% of the page time);
+- with a ``Focus`` (the name and unit being looked for), a cascade: every line is read narrowed
+  first, and only the parts of lines that may hold what is looked for are read again at full
+  width (``masker.ocr.cascade``).
 """
 from __future__ import annotations
 
 import logging
 import os
+import time
 from typing import Sequence
 
 import numpy as np
 
 from ..geometry import from_quad
 from .base import Char, TextLine
+from .cascade import Focus, splice
+from .charboxes import Span, span_quads, spans
+from .recognizer import LineRecognizer
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +35,11 @@ DEFAULT_PARAMS = {
     "Det.limit_side_len": 960,
 }
 
+#: width factor of the cascade's first pass (see ``masker.ocr.recognizer``)
+FIRST_PASS_SQUEEZE = 0.5
+#: lines whose reading scores below this are dropped (rapidocr's ``Global.text_score``)
+TEXT_SCORE = 0.5
+
 
 def _threads() -> int:
     return int(os.environ.get("MASKER_OCR_THREADS", "0") or 0)
@@ -34,8 +47,10 @@ def _threads() -> int:
 
 class RapidOcrEngine:
     name = "rapidocr"
+    #: ``read`` takes a ``focus`` (``Masker.analyse`` passes one when it knows the query)
+    accepts_focus = True
 
-    def __init__(self, params: dict | None = None):
+    def __init__(self, params: dict | None = None, squeeze: float = FIRST_PASS_SQUEEZE):
         from rapidocr import RapidOCR  # imported here: heavy, and optional for NullEngine users
 
         p = dict(DEFAULT_PARAMS)
@@ -46,37 +61,82 @@ class RapidOcrEngine:
         if params:
             p.update(params)
         self.params = p
+        self.squeeze = squeeze
         self._ocr = RapidOCR(params=p)
+        self._lines: LineRecognizer | None = None
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        #: [detection, classifier, recognition] seconds of the last page, for profiling
+        self.last_elapse: list[float] = [0.0, 0.0, 0.0]
+        #: lines read, windows read again at full width, and the share of the lines' width they
+        #: cover, on the last page
+        self.last_counts: tuple[int, int, float] = (0, 0, 0.0)
 
-    def read(self, image: np.ndarray) -> list[TextLine]:
+    @property
+    def line_recognizer(self) -> LineRecognizer:
+        if self._lines is None:
+            rec = self._ocr._load_rec_model()
+            self._lines = LineRecognizer(rec.session, list(rec.postprocess_op.character))
+        return self._lines
+
+    def read(self, image: np.ndarray, focus: Focus | None = None) -> list[TextLine]:
+        """All text lines of a BGR page. With ``focus``, lines that cannot hold what it looks for
+        keep their cheap first reading (their text may differ in spacing and punctuation)."""
+        from rapidocr.main import RapidOCRError
+        from rapidocr.utils.process_img import map_boxes_to_original
+
         if image.ndim == 2:
             image = np.stack([image] * 3, axis=-1)
-        out = self._ocr(image, return_word_box=True, return_single_char_box=True)
-        #: [detection, classifier, recognition] seconds of the last page, for profiling
-        self.last_elapse = getattr(out, "elapse_list", None)
-        if out is None or getattr(out, "txts", None) is None or out.boxes is None:
+        t0 = time.perf_counter()
+        img, op_record = self._ocr.preprocess_img(image)
+        try:
+            crops, det = self._ocr.detect_and_crop(img, op_record)
+        except RapidOCRError:
+            self.last_elapse, self.last_counts = [time.perf_counter() - t0, 0.0, 0.0], (0, 0, 0.0)
             return []
-        words = out.word_results or ()
+        t1 = time.perf_counter()
+        readings = self._recognise(crops, focus)
+        t2 = time.perf_counter()
+        self.last_elapse = [t1 - t0, 0.0, t2 - t1]
+        keep = [i for i, (_, score, raw) in enumerate(readings) if raw.strip() and score >= TEXT_SCORE]
+        if not keep:
+            return []
+        per_line = [span_quads(det.boxes[i], readings[i][0]) for i in keep]
+        quads = np.concatenate([np.asarray(det.boxes, np.float32)[keep]] + per_line)
+        quads = map_boxes_to_original(quads, op_record, image.shape[0], image.shape[1])
         lines: list[TextLine] = []
-        for i, (txt, quad, score) in enumerate(zip(out.txts, out.boxes, out.scores)):
-            chars: list[Char] = []
-            if i < len(words):
-                for item in words[i]:
-                    ch, sc, q = item
-                    if q is None or not ch:
-                        continue
-                    # single-char mode can still give multi-char "words" for latin/digits
-                    b = from_quad(q)
-                    if len(ch) == 1:
-                        chars.append(Char(ch, b, float(sc)))
-                    else:
-                        w = (b[2] - b[0]) / len(ch)
-                        for k, c in enumerate(ch):
-                            chars.append(Char(c, (b[0] + k * w, b[1], b[0] + (k + 1) * w, b[3]), float(sc)))
-            text = "".join(c.text for c in chars) if chars else str(txt)
-            lines.append(TextLine(text=text, box=from_quad(quad), score=float(score), chars=chars, source="ocr"))
+        at = len(keep)
+        for i in keep:
+            sp, score, raw = readings[i]
+            chars = [Char(s.ch, from_quad(quads[at + k]), s.conf) for k, s in enumerate(sp)]
+            at += len(sp)
+            lines.append(TextLine(text="".join(s.ch for s in sp) if sp else raw, box=from_quad(quads[len(lines)]),
+                                  score=score, chars=chars, source="ocr"))
         return lines
+
+    def _recognise(self, crops: list[np.ndarray], focus: Focus | None) -> list[tuple[list[Span], float, str]]:
+        """Per crop: character spans, line score and raw text (spaces included)."""
+        rec = self.line_recognizer
+        if focus is None or self.squeeze >= 1.0:
+            self.last_counts = (len(crops), len(crops), 1.0)
+            return [(spans(r, c.shape[1]), r.score, r.text) for r, c in zip(rec.read(crops), crops)]
+        first = rec.read(crops, squeeze=self.squeeze)
+        out = [(spans(r, c.shape[1]), r.score, r.text) for r, c in zip(first, crops)]
+        jobs = [(i, w) for i, (r, c) in enumerate(zip(first, crops))
+                for w in focus.windows(r, out[i][0], c.shape[1], c.shape[0])]
+        again = rec.read([np.ascontiguousarray(crops[i][:, a:b]) for i, (a, b) in jobs])
+        by_line: dict[int, list] = {}
+        for (i, (a, b)), r in zip(jobs, again):
+            if a == 0 and b >= crops[i].shape[1]:  # the whole line: its full reading as it is
+                out[i] = (spans(r, crops[i].shape[1]), r.score, r.text)
+            else:
+                by_line.setdefault(i, []).append(((a, b), r, spans(r, b - a, offset=a)))
+        for i, reads in by_line.items():
+            sp = splice(out[i][0], [(w, s) for w, _, s in reads], crops[i].shape[1], crops[i].shape[0])
+            score = sum(s.conf for s in sp) / len(sp) if sp else 0.0
+            out[i] = (sp, score, "".join(s.ch for s in sp))
+        total = sum(c.shape[1] for c in crops) or 1
+        self.last_counts = (len(crops), len(jobs), sum(b - a for _, (a, b) in jobs) / total)
+        return out
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         from rapidocr.ch_ppocr_rec import TextRecInput

@@ -1,0 +1,94 @@
+"""The OCR cascade's pure parts (CTC decoding with columns, character spans, which windows are read
+again and how they are spliced back) and, on a rendered line, that the focused reading finds the
+name exactly where the full reading does."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from masker.ocr.cascade import Focus, splice
+from masker.ocr.charboxes import Span, span_quads, spans
+from masker.ocr.ctc import Reading, decode
+
+
+def _one_hot(seq: list[int], classes: int = 6) -> np.ndarray:
+    p = np.full((1, len(seq), classes), 0.01, np.float32)
+    for t, k in enumerate(seq):
+        p[0, t, k] = 0.9
+    return p
+
+
+def test_decode_keeps_columns_and_collapses_repeats():
+    charset = ["blank", "王", "小", "明", " ", "1"]
+    r, = decode(_one_hot([0, 1, 1, 0, 2, 0, 0, 3, 3, 0]), charset, [0.5])
+    assert r.text == "王小明"
+    assert r.cols == [1, 4, 7]
+    assert r.content_steps == 5.0
+    assert abs(r.score - 0.9) < 1e-4
+
+
+def test_spans_follow_columns_and_skip_spaces():
+    r = Reading("王 小", 0.9, [2, 5, 8], [0.9, 0.9, 0.9], 12.0)
+    sp = spans(r, 120.0)
+    assert [s.ch for s in sp] == ["王", "小"]
+    assert sp[0].x0 < sp[0].centre < sp[1].centre < sp[1].x1 <= 120.0
+    shifted = spans(r, 120.0, offset=30.0)
+    assert shifted[0].x0 == sp[0].x0 + 30.0
+
+
+def test_span_quads_map_back_onto_the_detector_box():
+    quad = np.array([[100, 50], [300, 50], [300, 90], [100, 90]], np.float32)
+    q = span_quads(quad, [Span("王", 0.0, 40.0, 1.0), Span("明", 160.0, 200.0, 1.0)])
+    assert q.shape == (2, 4, 2)
+    assert np.allclose(q[0, 0], [100, 50]) and np.allclose(q[1, 2], [300, 90])
+
+
+def test_span_quads_of_a_tall_line_run_down_the_page():
+    quad = np.array([[100, 100], [140, 100], [140, 300], [100, 300]], np.float32)  # turned crop: 200 × 40
+    q = span_quads(quad, [Span("王", 0.0, 40.0, 1.0)])
+    ys = q[0, :, 1]
+    assert ys.min() >= 99 and ys.max() <= 301
+    assert ys.max() - ys.min() == pytest.approx(40, abs=1)
+
+
+def _sp(text: str, pitch: float = 30.0, conf: float = 0.99) -> list[Span]:
+    return [Span(c, i * pitch, (i + 1) * pitch, conf) for i, c in enumerate(text)]
+
+
+def _reading(sp: list[Span]) -> Reading:
+    return Reading("".join(s.ch for s in sp), 0.99, list(range(len(sp))), [s.conf for s in sp], float(len(sp)))
+
+
+def test_windows_surround_the_name_only():
+    f = Focus.for_query("王小明")
+    sp = _sp("本年度考核结果如下王小明同志表现优秀工作认真负责积极主动完成任务")
+    wins = f.windows(_reading(sp), sp, len(sp) * 30, 40)
+    assert len(wins) == 1
+    a, b = wins[0]
+    assert a <= 9 * 30 and b >= 12 * 30          # the whole name
+    assert b - a < 0.5 * len(sp) * 30            # not the whole line
+
+
+def test_a_lone_name_character_inside_a_line_is_no_hit_but_one_at_its_end_is():
+    f = Focus.for_query("王小明")
+    inside = _sp("这是一段很长的文字其中有个王字但是与姓名无关的内容而已")
+    assert f.windows(_reading(inside), inside, len(inside) * 30, 40) == []
+    at_end = _sp("经考核委员会审议同意推荐王")  # the name continues on the next line
+    assert f.windows(_reading(at_end), at_end, len(at_end) * 30, 40)
+
+
+def test_unsure_han_and_unit_lines_are_read_again():
+    f = Focus.for_query("王小明", "阿克苏地区水利局")
+    unsure = _sp("甲乙") + [Span("丙", 60, 90, 0.4)]
+    assert f.windows(_reading(unsure), unsure, 90, 40) == [(0, 90)]
+    unit = _sp("阿克苏地区水利局办公室")
+    assert f.windows(_reading(unit), unit, len(unit) * 30, 40) == [(0, len(unit) * 30)]
+    digits = [Span(c, i * 15, (i + 1) * 15, 0.5) for i, c in enumerate("13912345678")]
+    assert f.windows(Reading("13912345678", 0.9, list(range(11)), [0.5] * 11, 11.0), digits, 165, 40) == []
+
+
+def test_splice_replaces_the_window_and_keeps_the_rest():
+    first = _sp("作者简介齐亮溴男新疆人")
+    window = [Span(c, 90 + i * 30 + 4, 90 + (i + 1) * 30 + 4, 0.99) for i, c in enumerate("介齐亮淏男新")]
+    out = splice(first, [((90, 270), window)], len(first) * 30, 40)
+    assert "".join(s.ch for s in out) == "作者简介齐亮淏男新疆人"
