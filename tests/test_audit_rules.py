@@ -106,8 +106,9 @@ def test_names_in_a_list_are_told_apart_by_blanks():
 
 
 def test_a_label_is_no_name():
-    chars = _chars("作者简介：韦珏慧")
-    assert _person_in(chars, [2, 3]) is None
+    assert _person_in(_chars("作者简介：韦珏慧"), [2, 3]) is None
+    assert _person_in(_chars("文化程度：大学"), [0, 1, 2]) is None
+    assert _person_in(_chars("致：李明同志："), [2, 3]) == "李明"
 
 
 def test_left_variant_leaves_the_whole_broken_occurrence():

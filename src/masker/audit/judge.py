@@ -504,7 +504,8 @@ class Judge:
                         continue
                     if self._is_applicant(txt):
                         continue
-                    name = _person_in(chars, keep, self._is_applicant)
+                    # a name-sized mask is placed on a name; a block's edge cuts text anywhere
+                    name = _person_in(chars, keep, self._is_applicant, cut_ok=b[3] - b[1] <= 1.6 * self.lh)
                     if name:
                         hidden_names.append(name)
                     elif any(char_class(chars[i][0]) in ("han", "latin", "digit") for i in keep if i in idx):
@@ -548,7 +549,9 @@ class Judge:
         if tight is not None:
             glyph = tight
         if coverage(glyph, mask) >= thr:
-            return True
+            # unless the masked page there still shows the glyph as it was: the box found for a
+            # mask can reach beyond what was drawn (changes near each other grouped as one)
+            return not self._unchanged(glyph)
         fn = self.orig.ink_changed if self.orig is not None else None
         if fn is None or overlap_area(glyph, mask) <= 0:
             return False
@@ -559,6 +562,18 @@ class Judge:
                 return True
         sim = self.orig.similarity(glyph) if self.orig.similarity is not None else None
         return sim is not None and sim < self.policy.audit_hidden_similarity and coverage(glyph, mask) >= 0.3
+
+    def _unchanged(self, glyph: Box) -> bool:
+        """The masked page at ``glyph`` is the original's glyph, unchanged: it still correlates
+        closely and almost none of its ink changed."""
+        o = self.orig
+        if o is None or o.similarity is None:
+            return False
+        sim = o.similarity(glyph)
+        if sim is None or sim < 0.85:
+            return False
+        r = o.ink_changed(glyph) if o.ink_changed is not None else None
+        return r is None or int(r[1].sum()) <= 0.15 * max(1, int(r[0].sum()))
 
     def _is_applicant(self, txt: str) -> bool:
         chars = [Char(c, (i, 0, i + 1, 1), 1.0) for i, c in enumerate(txt)]
@@ -644,10 +659,13 @@ def _surname_len(s: str) -> int:
     return 1 if s[:1] in SURNAMES else 0
 
 
-def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None) -> str | None:
+def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None, cut_ok: bool = True) -> str | None:
     """A person's name among the hidden characters ``keep`` (indices into the line ``chars``):
     a Uyghur name (two runs of Han around a middle dot), or a surname plus one or two given
-    characters standing between name boundaries (a label, punctuation, a gap, 同志/等…)."""
+    characters standing between name boundaries (a label, punctuation, a gap, 同志/等…).
+    ``cut_ok``: a three-character run that ends where the hidden run ends counts even when text
+    follows (a mask over a name, the next word left visible) — not for a block, whose edge cuts
+    through words (文化程|度)."""
     # punctuation the mask took along at either end (，祖丽胡玛尔·买买提) is no part of a name
     while keep and not is_han(chars[keep[0]][0]):
         keep = keep[1:]
@@ -687,12 +705,12 @@ def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None)
             end = start + L
             before = "".join(c for c, _ in chars[:start]).rstrip()
             after = line_text[end:].lstrip()
-            if after[:1] in (":", "："):
-                continue  # a label (作者简介：), not a name
+            if any(c in (":", "：") for c in after[:3]) and not after.startswith(PERSON_AFTER):
+                continue  # a label (作者简介：, 文化程度：), not a name
             lb = (not before or not is_han(before[-1]) or left_ok(before) or _gap_before(chars, start)
                   or any(before.endswith(w) for w in OTHER_PERSON_LABELS))
             rb = (not after or not is_han(after[0]) or after.startswith(PERSON_AFTER) or _gap_before(chars, end)
-                  or (end >= first + len(s) and L == sl + 2))
+                  or (cut_ok and end >= first + len(s) and L == sl + 2))
             if lb and rb:
                 return cand
     return None

@@ -159,9 +159,11 @@ def _gap_between(a: Box, b: Box) -> Box:
 
 
 def _same_row(a: Box, b: Box) -> bool:
-    """Side by side on one text row: they overlap vertically by most of the smaller height."""
+    """Side by side on one text row: they overlap vertically by most of the smaller height, and
+    neither is much taller (a name's mask beside a seal's is not on one row with it)."""
+    ha, hb = a[3] - a[1], b[3] - b[1]
     ov = min(a[3], b[3]) - max(a[1], b[1])
-    return ov >= 0.7 * min(a[3] - a[1], b[3] - b[1])
+    return ov >= 0.7 * min(ha, hb) and max(ha, hb) <= 2.5 * min(ha, hb)
 
 
 # ---------------------------------------------------------------- solid fills

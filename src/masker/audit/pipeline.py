@@ -154,7 +154,7 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
             chg = changed_map(img, warped, th_px)
             chg[~al.valid(oimg.shape, (w, h))] = 0
             diff = changed_regions(img, warped, th_px, chg)
-            found = combine(found, diff, th_px, _blank_fn(warped), chars_px)
+            found = combine(found, diff, th_px, _blank_fn(warped), chars_px, _split_fn(img, warped, th_px, chg))
             orig_info = _orig_info(ov, al, s)
             orig_info.ink_changed = _ink_changed_fn(chg, warped, s)
             orig_info.similarity = _similarity_fn(img, warped, s)
@@ -199,12 +199,31 @@ def _blank_fn(warped: np.ndarray):
     return fn
 
 
+def _split_fn(img: np.ndarray, warped: np.ndarray, text_h: float, chg: np.ndarray):
+    """(box, holes) → the changed regions inside ``box`` once ``holes`` are left out (pixels)."""
+    def fn(box: Box, holes: list[Box]) -> list[FoundMask]:
+        H, W = chg.shape[:2]
+        m = np.zeros_like(chg)
+        x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+        x1, y1 = min(W, int(np.ceil(box[2]))), min(H, int(np.ceil(box[3])))
+        m[y0:y1, x0:x1] = chg[y0:y1, x0:x1]
+        g = int(max(3.0, 0.4 * text_h))  # the correlation window's halo around a fill
+        for h in holes:
+            hx0, hy0 = max(0, int(h[0]) - g), max(0, int(h[1]) - g)
+            m[hy0:int(np.ceil(h[3])) + g, hx0:int(np.ceil(h[2])) + g] = 0
+        return changed_regions(img, warped, text_h, m)
+    return fn
+
+
 def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.0, blank=None,
-            chars: list | None = None) -> list[FoundMask]:
+            chars: list | None = None, split=None) -> list[FoundMask]:
     """With the original, the masks are what changed; the detector's boxes (exact for fills) and
     styles refine them. Detections where nothing changed (a table cell, a photo) are dropped, and
     so are changes that read as text on the masked page (text laid out again after a PDF
-    redaction, a correction typed over): they are not masks."""
+    redaction, a correction typed over): they are not masks. A changed area much larger than the
+    solid fill found in it is that fill and other masks the grouping of changes joined to it (a
+    seal's mask and the white-out of a name just below): with ``split`` (box, holes → changed
+    regions) they are told apart, so that no box spans text that was never masked."""
     def reads_as_text(region: Box, besides: list[Box]) -> bool:
         """Confident characters of the masked page cover most of ``region`` outside ``besides``."""
         if not chars:
@@ -229,6 +248,11 @@ def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.
         if len(parts) >= 2 and sum(area(m.box) for m in parts) >= 0.7 * area(d.box):
             # masks side by side (a seal's and a name's): each is judged on its own
             out += [FoundMask(m.box, m.style, m.score, m.colour, "diff") for m in parts]
+            continue
+        exact = [m for m in parts if m.style in ("solid", "scribble")]  # boxes of what is drawn there
+        if split is not None and exact and area(d.box) > 1.5 * sum(area(m.box) for m in parts):
+            out += [FoundMask(m.box, m.style, m.score, m.colour, "diff") for m in parts]
+            out += split(d.box, [m.box for m in parts])
             continue
         if parts:
             big = max(parts, key=lambda m: area(m.box))
