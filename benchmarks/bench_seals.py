@@ -16,6 +16,7 @@ Timing: per page, OCR analysis + name finder (the page without the seal stage), 
 stage on top; the machine is shared, so read the ratio.
 
     python benchmarks/bench_seals.py            # default sizes (a few minutes on 2 cores)
+    python benchmarks/bench_seals.py --skip generated,real --stress-seeds 7,11,23,31
     python benchmarks/bench_seals.py --quick    # a smoke run
 """
 from __future__ import annotations
@@ -204,7 +205,16 @@ STRESS_OTHER = ["新疆维吾尔自治区人力资源和社会保障厅", "阿�
                 "阿克苏地区行政公署", "新疆水利学会", "阿克苏地区财政局", "沙雅县水利局", "阿克苏地区林业和草原局"]
 
 
-def run_stress(r: Runner, n: int, seed: int) -> Tally:
+# a sibling of each own unit, on none of the pages: given as --unit, nothing may be masked
+STRESS_SIBLING = {"阿克苏地区水利局": "阿克苏地区交通运输局", "温宿县水利局": "乌什县水利局",
+                  "阿克苏地区水利水电勘察设计院": "阿克苏地区水利水电规划设计院",
+                  "库车市灌溉管理站": "沙雅县灌溉管理站", "阿克苏新禾水利建设有限公司": "阿克苏新河水利建设有限公司",
+                  "新疆天河水利水电工程有限公司": "新疆天山水利水电工程有限公司",
+                  "阿瓦提县农村供水管理总站": "阿瓦提县城镇供水管理总站", "喀什大学": "新疆大学"}
+
+
+def run_stress(r: Runner, n: int, seed: int, sibling: bool = False) -> Tally:
+    """``sibling``: the same pages with a sibling of the own unit given (every stamp is another's)."""
     from masker.io import load
     from samples.synth.seals import seal_test_page
 
@@ -216,11 +226,13 @@ def run_stress(r: Runner, n: int, seed: int) -> Tally:
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=92)
         doc = load(buf.getvalue(), name=f"stress_{i}.jpg")
+        unit = STRESS_SIBLING[own] if sibling else own
+        seals = [dict(s, own=False) for s in gt["seals"]] if sibling else gt["seals"]
         if r.verbose:
-            print(f"  stress {i}: own={own} seals={[(s['text'], s['shape'], s['own']) for s in gt['seals']]}",
+            print(f"  stress {i}: unit={unit} seals={[(s['text'], s['shape'], s['own']) for s in seals]}",
                   file=sys.stderr)
-        masks, boxes, base, seal_s, _ = r.page(doc.pages[0], "张三", own)
-        t.add(f"stress_{i}", gt["seals"], gt["red_non_seals"], masks, boxes, base, seal_s)
+        masks, boxes, base, seal_s, _ = r.page(doc.pages[0], "张三", unit)
+        t.add(f"stress_{i}", seals, gt["red_non_seals"], masks, boxes, base, seal_s)
     return t
 
 
@@ -256,9 +268,13 @@ def main(argv=None) -> int:
     ap.add_argument("--n-gen", type=int, default=16)
     ap.add_argument("--n-stress", type=int, default=24)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--stress-seeds", default="",
+                    help="comma list of seeds for the stress set, one row each (default: --seed)")
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "seals")
     ap.add_argument("--quick", action="store_true", help="4 generated + 4 stress pages + the real set")
     ap.add_argument("--skip", default="", help="comma list of sets to skip: generated,stress,real")
+    ap.add_argument("--sibling", action="store_true",
+                    help="also run the stress pages with a sibling of the own unit given (nothing may be masked)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
     if a.quick:
@@ -272,9 +288,14 @@ def main(argv=None) -> int:
         rows.append(t.row("generated (samples.synth)"))
         notes += t.misses + t.false
     if "stress" not in skip and a.n_stress > 0:
-        t = run_stress(r, a.n_stress, a.seed)
-        rows.append(t.row("stress (seal_test_page)"))
-        notes += t.misses + t.false
+        for seed in [int(x) for x in a.stress_seeds.split(",") if x.strip()] or [a.seed]:
+            t = run_stress(r, a.n_stress, seed)
+            rows.append(t.row(f"stress (seal_test_page), seed {seed}"))
+            notes += [f"seed {seed} {n}" for n in t.misses + t.false]
+            if a.sibling:
+                t = run_stress(r, a.n_stress, seed, sibling=True)
+                rows.append(t.row(f"stress, seed {seed}, a sibling unit given"))
+                notes += [f"seed {seed}, sibling: {n}" for n in t.false]
     if "real" not in skip and REALWORLD.is_dir():
         own_t, other_t = run_real(r)
         rows.append(own_t.row("real, seal's own unit given (finder decision)"))

@@ -101,3 +101,23 @@ def test_pale_readings_combined_without_a_sibling():
     assert match_unit_readings("阿克苏地区水利水电勘察设计院", readings).matched
     # but noisy readings of a sibling do not add up to the unit
     assert not match_unit_readings("阿克苏地区水利局", ["阿克苏地区财政局", "网克苏地天财政局", "阿克苏地区财攻局"]).matched
+
+
+@pytest.mark.parametrize("unit, read", [
+    ("阿克苏地区水利水电规划设计院", "阿克苏地区水利水电勘察设计院"),   # two characters of a long name
+    ("阿克苏新河水利建设有限公司", "阿克苏新禾水利建设有限公司"),       # one character
+    ("新疆天山水利水电工程有限公司", "新疆天河水利水电工程有限公司"),
+])
+def test_a_confident_reading_of_a_near_namesake_does_not_match(unit, read):
+    # read cleanly, the differing characters are what the stamp says, not misreadings
+    assert not match_unit(unit, read, confident=True).matched
+    assert match_unit(unit, read, confident=True).contradicted
+    assert not match_unit_readings(unit, [read, read[:-3]], scores=[0.98, 0.7]).matched
+    # a cut stamp showing the part that differs does not match either
+    assert not match_visible_part(unit, [read[: len(read) * 2 // 3]]).matched
+
+
+def test_an_unsure_reading_keeps_its_tolerance():
+    assert match_unit("库车市灌溉管理站", "岸车市益溉管理站", confident=False).matched
+    # print misread as ring text, however sure, says nothing about the name
+    assert not match_unit("喀什大学", "有关规定", confident=True).contradicted

@@ -122,9 +122,9 @@ class SealFinder:
         阿克苏地区水利局; a look-alike misreading such as 喀→略 counts), nothing in a short
         distinctive part and at most a quarter of a long one read as some other character, and no
         other place name — so another unit's stamp pressed near the applicant's unit line
-        (财政局, 沙雅县水利局) never qualifies."""
+        (财政局, 沙雅县水利局, a clean reading of 新河 for 新禾) never qualifies."""
         n_d = m.distinctive_len
-        if (m.place_conflict or n_d == 0 or m.distinctive_other > (0 if n_d <= 3 else n_d // 4)
+        if (m.place_conflict or m.contradicted or n_d == 0 or m.distinctive_other > (0 if n_d <= 3 else n_d // 4)
                 or m.distinctive_read < max(1, (n_d + 1) // 2)):
             return m
         x0, y0, x1, y1 = box
@@ -157,7 +157,7 @@ class SealFinder:
 
         def best_match() -> UnitMatch:
             rings = [t for t, _s, _v in reader.ring_reads]
-            m = match_unit_readings(unit, rings, reader.inner_texts or [])
+            m = match_unit_readings(unit, rings, reader.inner_texts or [], [sc for _t, sc, _v in reader.ring_reads])
             if not m.matched and cut_by_edge:
                 part = match_visible_part(unit, rings)
                 if part.matched:
@@ -166,7 +166,7 @@ class SealFinder:
 
         def clearly_other(m: UnitMatch) -> bool:
             t, sc, _ = max(reader.ring_reads, key=lambda z: z[1])
-            return sc >= 0.93 and len(normalise(t)) >= 4 and m.similarity < 0.45
+            return m.contradicted or (sc >= 0.93 and len(normalise(t)) >= 4 and m.similarity < 0.45)
 
         reader.read_ring(reader.order[0])
         m = best_match()
@@ -180,7 +180,8 @@ class SealFinder:
             # half read as the unit: a third rendering, whose misreadings differ again
             reader.read_ring(reader.order[2])
             m = best_match()
-        if not m.matched and m.similarity >= 0.5 and m.distinctive_other <= max(1, m.distinctive_len // 2):
+        if (not m.matched and m.similarity >= 0.5 and not m.contradicted
+                and m.distinctive_other <= max(1, m.distinctive_len // 2)):
             # still close, and the part that names the unit not clearly read as another (财政 for
             # 水利): every rendering once more in narrower bands, the readings combined
             # character by character

@@ -165,6 +165,9 @@ class UnitMatch:
     #: characters of the distinctive part read as some other, unrelated character (水利 → 财政)
     distinctive_other: int = 0
     distinctive_len: int = 0
+    #: a confident reading has another character in the distinctive part: another unit's stamp
+    #: (新河 for 新禾), not a misreading of this one
+    contradicted: bool = False
 
 
 def distinctive_allowance(n_d: int) -> float:
@@ -189,9 +192,17 @@ def distinctive_span(form: str) -> tuple[int, int]:
     return start, start + max(1, distinctive_len(deep))
 
 
-def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None) -> UnitMatch:
+#: recogniser confidence above which a reading's characters are taken as read: a character there
+#: that differs from the unit's (and is no look-alike) is a different character, not a misreading
+CONFIDENT = 0.93
+
+
+def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
+               confident: bool = False) -> UnitMatch:
     """Does the seal whose ring reads ``ring_text`` (and whose inner lines read
-    ``inner_texts``) belong to ``unit``?"""
+    ``inner_texts``) belong to ``unit``? ``confident``: the recogniser was sure of this reading
+    (score ≥ ``CONFIDENT``), so the distinctive part may hold lost characters and look-alikes
+    but no other character: 阿克苏新河水利建设 read cleanly is not 阿克苏新禾水利建设."""
     u = normalise(unit)
     texts = _texts(ring_text, inner_texts)
     if not u or not texts:
@@ -229,10 +240,15 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None) 
                 conflict, ok = True, False
             d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
             d_read = sum(1 for w, al in zip(wrong[d0:d1], alike[d0:d1]) if not w or al)
+            # (only for a reading of a name like this one: print misread as ring text says nothing)
+            contradicted = confident and d_other > 0 and sim >= 0.5
+            if contradicted:
+                ok = False
             cand = UnitMatch(ok, sim, form=label, found=t[a:b],
-                             detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})",
+                             detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})"
+                                    + ("; read with confidence as another name" if contradicted else ""),
                              place_conflict=conflict, distinctive_read=d_read, distinctive_other=d_other,
-                             distinctive_len=n_d)
+                             distinctive_len=n_d, contradicted=contradicted)
             if (cand.matched, cand.similarity) > (best.matched, best.similarity):
                 best = cand
     return best
@@ -261,15 +277,22 @@ def _other_place(text: str, start: int, unit_norm: str) -> bool:
 CONSENSUS_MIN_SIMILARITY = 0.3
 
 
-def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str] | None = None) -> UnitMatch:
+def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str] | None = None,
+                        scores: list[float] | None = None) -> UnitMatch:
     """``match_unit`` over several readings of the same seal (renderings, variants): the best
     single reading, or their consensus — a character of the unit counts as read when any reading
-    has it in place (each rendering loses different strokes under print or in pale ink)."""
-    ring_texts = [t for t in ring_texts if normalise(t)]
-    singles = [match_unit(unit, t, inner_texts) for t in ring_texts] or [match_unit(unit, "", inner_texts)]
+    has it in place (each rendering loses different strokes under print or in pale ink).
+    ``scores``: the recogniser's confidence per reading; a confident reading that names another
+    unit (see ``match_unit``) rules the consensus out."""
+    sure = [sc >= CONFIDENT for sc in scores] if scores is not None else [False] * len(ring_texts)
+    pairs = [(t, c) for t, c in zip(ring_texts, sure) if normalise(t)]
+    ring_texts = [t for t, _c in pairs]
+    singles = [match_unit(unit, t, inner_texts, confident=c) for t, c in pairs] or [match_unit(unit, "", inner_texts)]
     best = max(singles, key=lambda m: (m.matched, m.similarity))
     if best.matched or len(ring_texts) < 2:
         return best
+    if any(m.contradicted for m in singles):
+        return best  # one clear reading names another unit: noisier ones never outvote it
     u = normalise(unit)
     forms: list[tuple[str, str]] = [(u, "full")]
     core = strip_province(u)

@@ -8,7 +8,8 @@ start). ``match_unit`` wants the whole name; here a piece is enough when
 
 - it is long: at least half of the name and at least ``MIN_CHARS`` characters;
 - it holds most of the distinctive part (水利 of 阿克苏地区水利局), read with the same tolerance
-  as a whole name, and no other place name where the unit's stands;
+  as a whole name but with no character there read as another one, and no other place name
+  where the unit's stands;
 - the reading does not go on past the piece where the name would go on (阿克苏地区水利 followed by
   水电 is the 水利水电 institute, not the 水利局): the name must be cut where the reading stops.
 """
@@ -74,6 +75,10 @@ def _judge_piece(form: str, piece: str, i: int, t: str, d0: int, d1: int, u: str
         return None
     bad_d = sum(wrong[j] for j in in_d) - 0.5 * sum(alike[j] for j in in_d)
     if bad_d > distinctive_allowance(len(in_d)):
+        return None
+    # half a name is less evidence than a whole one: in its distinctive part, lost characters and
+    # look-alikes only, never another character (天山 is not 天河)
+    if any(wrong[j] and got[j] is not None and not alike[j] for j in in_d):
         return None
     other_subs = sum(1 for j, p in enumerate(pos) if p < d0 and wrong[j] and got[j] is not None and not alike[j])
     if other_subs > (0 if d0 <= 3 else 1):
