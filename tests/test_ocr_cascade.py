@@ -92,3 +92,45 @@ def test_splice_replaces_the_window_and_keeps_the_rest():
     window = [Span(c, 90 + i * 30 + 4, 90 + (i + 1) * 30 + 4, 0.99) for i, c in enumerate("介齐亮淏男新")]
     out = splice(first, [((90, 270), window)], len(first) * 30, 40)
     assert "".join(s.ch for s in out) == "作者简介齐亮淏男新疆人"
+
+
+# ------------------------------------------------------------------ on a rendered page
+
+RARE = ["王喆", "李堃", "钟燊", "刘犇", "姚彧", "陈祎"]
+UYGHUR = ["艾合买提·阿不都热依木", "古丽米拉·买买提江"]
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    """A 150-dpi-like page: names with rare characters and Uyghur names inside long lines."""
+    from pathlib import Path
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from api.testing import FONT
+
+    if not Path(FONT).exists():
+        pytest.skip("needs a CJK font")
+    f = ImageFont.truetype(FONT, 22)
+    lines = [f"经单位考核委员会审核，{RARE[0]}同志与{RARE[1]}同志本年度考核等次为优秀，予以公示。",
+             f"参会人员：{RARE[2]}、{RARE[3]}、{RARE[4]}、{RARE[5]}，会议由办公室主任主持召开。",
+             f"本人签字：{UYGHUR[0]}　　　审核人：{UYGHUR[1]}　　　日期：2021年3月5日",
+             "为进一步加强水利工程建设质量管理，提高工程建设水平，现将有关事项通知如下。"]
+    im = Image.new("RGB", (1240, 400), "white")
+    d = ImageDraw.Draw(im)
+    for k, text in enumerate(lines):
+        d.text((60, 40 + 80 * k), text, font=f, fill=(25, 25, 25))
+    return np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+
+
+def test_focused_reading_reads_rare_and_uyghur_names_like_the_full_one(engine, rendered):
+    if not getattr(engine, "accepts_focus", False):
+        pytest.skip("engine has no cascade")
+    full = "\n".join(l.text for l in engine.read(rendered))
+    for name in RARE + UYGHUR:
+        core = name.replace("·", "")
+        focused = engine.read(rendered, focus=Focus.for_query(name))
+        text = "\n".join(l.text for l in focused)
+        assert (name in full or core in full) == (name in text or core in text), (name, text)
+        assert core in text.replace("·", "").replace(".", ""), (name, text)
+        assert engine.last_counts[2] < 0.8  # only part of the page was read again
