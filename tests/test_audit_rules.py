@@ -129,3 +129,12 @@ def test_left_variant_leaves_the_whole_broken_occurrence():
 def test_punctuation_taken_along_is_no_part_of_the_name():
     chars = _chars("颜俊海，祖丽胡玛尔·买买提，柳飞东")
     assert _person_in(chars, list(range(3, 13))) == "祖丽胡玛尔·买买提"
+
+
+def test_most_of_a_name_hidden_counts():
+    # 秦|旭怡: a block's edge left the surname visible
+    chars = _chars("经秦旭怡审核", gaps={1: 0.0})
+    assert _person_in(chars, [2, 3]) is None or _person_in(chars, [2, 3]) == "秦旭怡"
+    chars = _chars("审核人：秦旭怡")
+    assert _person_in(chars, [5, 6]) == "秦旭怡"
+    assert _person_in(chars, [6]) is None  # one character is not most of a name

@@ -601,16 +601,18 @@ class Judge:
         if self.orig is not None:
             if any(coverage(sb, b) >= 0.3 for sb in self.orig.own_seals):
                 return "seal"
-            if any(coverage(sb, b) >= 0.3 for sb, _t in self.orig.other_seals):
-                return "seal"
+            if any(coverage(sb, b) >= 0.3 for sb, _t in self.orig.other_seals) and self._seal_shaped(b):
+                return "seal"  # over another unit's seal (a warning of its own), sized as a seal
             return "name"
         if self.seen.seals is not None and any(coverage(k.box, b) >= 0.3 for k in self.seen.seals.kept):
             return "seal"
+        return "seal" if self._seal_shaped(b) else "name"
+
+    def _seal_shaped(self, b: Box) -> bool:
+        """Roughly square and several lines on each side: a seal's mask, not a block of text."""
         w, h = b[2] - b[0], b[3] - b[1]
         p = self.policy
-        if min(w, h) >= p.audit_seal_min_lines * self.lh and max(w, h) <= p.audit_seal_aspect * min(w, h):
-            return "seal"
-        return "name"
+        return min(w, h) >= p.audit_seal_min_lines * self.lh and max(w, h) <= p.audit_seal_aspect * min(w, h)
 
 
 # ---------------------------------------------------------------- helpers
@@ -660,6 +662,23 @@ def _surname_len(s: str) -> int:
 
 
 def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None, cut_ok: bool = True) -> str | None:
+    """A person's name hidden under a mask (``_person_in_run``); also most of one whose first or
+    last character the mask's edge left visible (秦|旭怡 under a block): at least two hidden
+    characters, and at least 60% of the name."""
+    name = _person_in_run(chars, keep, is_applicant, cut_ok)
+    if name or not keep:
+        return name
+    hidden = sum(1 for i in keep if is_han(chars[i][0]))
+    for ext in ([keep[0] - 1] + list(keep), list(keep) + [keep[-1] + 1]):
+        if ext[0] < 0 or ext[-1] >= len(chars) or not is_han(chars[ext[0]][0]) or not is_han(chars[ext[-1]][0]):
+            continue
+        name = _person_in_run(chars, ext, is_applicant, False)
+        if name and hidden >= 2 and hidden >= 0.6 * sum(1 for c in name if is_han(c)):
+            return name
+    return None
+
+
+def _person_in_run(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None, cut_ok: bool = True) -> str | None:
     """A person's name among the hidden characters ``keep`` (indices into the line ``chars``):
     a Uyghur name (two runs of Han around a middle dot), or a surname plus one or two given
     characters standing between name boundaries (a label, punctuation, a gap, 同志/等…).

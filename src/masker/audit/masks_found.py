@@ -117,7 +117,10 @@ def merge(masks: list[FoundMask], touch: float = 3.0, row_gap: float = 0.0, blan
                 soft = (row_gap > 0 and _same_row(a.box, b.box)
                         and overlap_area((a.box[0] - row_gap, a.box[1], a.box[2] + row_gap, a.box[3]), b.box) > 0)
                 if soft and not {a.style, b.style} <= {"blur", "mosaic", "white"}:
-                    soft = blank is not None and blank(_gap_between(a.box, b.box))
+                    # two fills are found exactly: side by side they are two masks (a name's and
+                    # the longer name's after it), judged each on its own
+                    soft = (blank is not None and not (a.style == b.style == "solid")
+                            and blank(_gap_between(a.box, b.box)))
                 # one mosaic (or blur) over several lines breaks where blocks are paper-light
                 pa, pb = set(items[i][1]), set(items[j][1])
                 grid = (row_gap > 0 and ((a.style == b.style and a.style in ("mosaic", "blur"))
