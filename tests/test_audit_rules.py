@@ -138,3 +138,19 @@ def test_most_of_a_name_hidden_counts():
     chars = _chars("审核人：秦旭怡")
     assert _person_in(chars, [5, 6]) == "秦旭怡"
     assert _person_in(chars, [6]) is None  # one character is not most of a name
+
+
+def test_long_name_broken_over_two_lines_partly_masked():
+    # 苏比■■■■ | ■■■ : the first line's mask runs to the line's end, narrower than all that is
+    # missing; the rest of the name is masked on the next line
+    from test_audit_units import _judge, _line
+    from masker.audit.masks_found import FoundMask
+
+    ln = _line("苏比", 100, 100)
+    masks = [FoundMask((100 + 2 * 30, 98, 100 + 5.5 * 30, 142), "solid"),
+             FoundMask((100, 148, 100 + 3 * 30, 192), "solid")]
+    fs = _judge([ln], masks, name="苏比努尔·迪力夏提")
+    assert [f.code for f in fs] == ["NAME_PARTLY_VISIBLE"]
+    # a short Han name keeps the width rule: 张■■■ is not 张伟 partly masked
+    fs = _judge([_line("申报人：张", 100, 100)], [FoundMask((100 + 5 * 30, 98, 100 + 8 * 30, 142), "solid")])
+    assert fs == [] or all(f.code != "NAME_PARTLY_VISIBLE" for f in fs)

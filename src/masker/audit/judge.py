@@ -295,7 +295,11 @@ class Judge:
                 continue
             if not _same(letters[-k:], pre):
                 continue
-            if abs(est - (n - k)) > tol + getattr(self, "_slack", 0.0) + (0.5 if k in self.pat.dots else 0.0):
+            slack = tol + getattr(self, "_slack", 0.0) + (0.5 if k in self.pat.dots else 0.0)
+            # a long name broken over two lines: the mask runs to the line's end, narrower than
+            # everything missing (苏比■■ | ■■■ on the next line)
+            broken = n >= 4 and k >= 2 and 0.7 <= est <= n - k + slack
+            if abs(est - (n - k)) > slack and not broken:
                 continue
             rest = "".join(letters[:-k])
             if rest and rest[-1] in SURNAMES and not left_ok(rest):
