@@ -13,7 +13,7 @@ from masker.seals.partial import match_visible_part
     ("阿克苏地区水利局", "新疆维吾尔自治区阿克苏地区水利局"),        # ... or in the unit given
     ("阿克苏地区水利局", "水利局阿克苏地区"),                        # reading started mid-ring
     ("阿克苏地区水利局", "阿苏地区水利局"),                          # a character lost
-    ("库车市灌溉管理站", "岸车市益溉管理站"),                        # two misread
+    ("库车市灌溉管理站", "岸车市溉管理站"),                          # one misread, one lost
     ("佛山市禅城区盈恒置业有限公司", "城区盈恒置业有限公司"),         # stamp cut by the edge
     ("武汉市市场监督管理局", "市场监督管理局武汉市市"),
     ("天津瑞佳讯贸易有限责任公司", "天津瑞佳讯贸易有限公司"),
@@ -38,6 +38,8 @@ def test_own_unit_matches(unit, read):
     ("阿克苏地区水利局", ""),
     ("新和县水利局", "新河县水利局"),                                # one character: another county
     ("沙雅县水利局", "沙雅县水秘局"),                                # 利/秘 is not a look-alike
+    ("库车市灌溉管理站", "岸车市益溉管理站"),    # 益 for 灌: as likely a namesake's word as a misreading
+    ("新疆天山水利水电工程有限公司", "新疆天通水利水电工程有限公司"),  # 天通 is as far from 天河
 ])
 def test_other_units_do_not_match(unit, read):
     assert not match_unit(unit, read).matched, match_unit(unit, read).detail
@@ -95,6 +97,19 @@ def test_match_reports_what_the_distinctive_part_read_as():
     assert match_unit("温宿县水利局", "沙雅县水利局").place_conflict
 
 
+def test_readings_combined_count_characters_the_name_lacks():
+    # both readings have the whole of 新疆大学 in place, and 农业 in its middle: another university
+    assert not match_unit_readings("新疆大学", ["新疆农业大学继续教育学院", "新疆农业大学继续教育学"]).matched
+
+
+def test_renderings_agreeing_on_a_namesakes_word_are_not_combined():
+    # a pale 勘察设计院 stamp: the scan and the cleaned rendering both read 察 where 规划 has 划, and
+    # the cleaned and red ones 起 for 规
+    readings = ["河克苏地区作科求电起察设计院", "阿克莎地区角與水电起察设甘院", "网美多地天水科不电起春设于股"]
+    sources = ["scan", "clean", "red"]
+    assert not match_unit_readings("阿克苏地区水利水电规划设计院", readings, sources=sources).matched
+
+
 def test_pale_readings_combined_without_a_sibling():
     # three noisy renderings of a pale stamp: each character of the unit read in place by one of them
     readings = ["河克苏地区作科求电察设计院", "阿克莎地区角與水电匙泰设甘院", "网美多地天水科不电起春设于股"]
@@ -118,6 +133,8 @@ def test_a_confident_reading_of_a_near_namesake_does_not_match(unit, read):
 
 
 def test_an_unsure_reading_keeps_its_tolerance():
-    assert match_unit("库车市灌溉管理站", "岸车市益溉管理站", confident=False).matched
+    # lost characters and look-alikes pass in an unsure reading; a clear other character never does
+    assert match_unit("库车市灌溉管理站", "岸车市溉管理站", confident=False).matched
+    assert match_unit("喀什大学", "略什大学", confident=True).matched
     # print misread as ring text, however sure, says nothing about the name
     assert not match_unit("喀什大学", "有关规定", confident=True).contradicted

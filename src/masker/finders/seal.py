@@ -134,7 +134,7 @@ class SealFinder:
             iy = min(ly1, y1) - max(ly0, y0)
             if ix <= 0 or iy <= 0.5 * (ly1 - ly0):
                 continue
-            lm = match_unit(unit, line.text)
+            lm = match_unit(unit, line.text, confident=True)  # print reads cleanly: 新河 is not 新禾
             if lm.matched and lm.similarity >= 0.85:
                 return UnitMatch(True, (m.similarity + lm.similarity) / 2, form=m.form + " + printed name",
                                  found=m.found, detail=f"{m.detail}; the unit's name is printed under the stamp "
@@ -157,7 +157,8 @@ class SealFinder:
 
         def best_match() -> UnitMatch:
             rings = [t for t, _s, _v in reader.ring_reads]
-            m = match_unit_readings(unit, rings, reader.inner_texts or [], [sc for _t, sc, _v in reader.ring_reads])
+            m = match_unit_readings(unit, rings, reader.inner_texts or [], [sc for _t, sc, _v in reader.ring_reads],
+                                    [v for _t, _sc, v in reader.ring_reads])
             if not m.matched and cut_by_edge:
                 part = match_visible_part(unit, rings)
                 if part.matched:

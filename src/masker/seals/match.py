@@ -240,10 +240,14 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
                 conflict, ok = True, False
             d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
             d_read = sum(1 for w, al in zip(wrong[d0:d1], alike[d0:d1]) if not w or al)
-            # (only for a reading of a name like this one: print misread as ring text says nothing)
-            contradicted = confident and d_other > 0 and sim >= 0.5
-            if contradicted:
+            # another character in the distinctive part (天通 for 天山): the stamp may well be a
+            # namesake's (天河), so it is no match however long the name; lost characters and
+            # look-alikes are what pale ink and print do, and pass
+            if d_other > 0:
                 ok = False
+            # read with confidence, it names another unit (only for a reading of a name like this
+            # one: print misread as ring text says nothing)
+            contradicted = confident and d_other > 0 and sim >= 0.5
             cand = UnitMatch(ok, sim, form=label, found=t[a:b],
                              detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})"
                                     + ("; read with confidence as another name" if contradicted else ""),
@@ -259,6 +263,10 @@ def _other_place(text: str, start: int, unit_norm: str) -> bool:
     before = text[max(0, start - 8):start]
     # the place name ending right before the match
     m = re.search(r"([\u4e00-\u9fff]{2,5}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))$", before)
+    if not m:  # a place cut down to one character and its suffix (车市 of 库车市)
+        m1 = re.search(r"([\u4e00-\u9fff])(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)$", before)
+        if m1 and m1.group(1) not in unit_norm:
+            return True
     if m:
         place = m.group(1)
         # compare on the place's own name (e.g. 广州 of 广州市), tolerating a partly read one
@@ -278,16 +286,21 @@ CONSENSUS_MIN_SIMILARITY = 0.3
 
 
 def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str] | None = None,
-                        scores: list[float] | None = None) -> UnitMatch:
+                        scores: list[float] | None = None, sources: list[str] | None = None) -> UnitMatch:
     """``match_unit`` over several readings of the same seal (renderings, variants): the best
     single reading, or their consensus — a character of the unit counts as read when any reading
     has it in place (each rendering loses different strokes under print or in pale ink).
     ``scores``: the recogniser's confidence per reading; a confident reading that names another
-    unit (see ``match_unit``) rules the consensus out."""
+    unit (see ``match_unit``) rules the consensus out, and so do renderings (``sources``: the
+    rendering each reading came from) that agree on other characters in the distinctive part —
+    in two places of a long one (察 of 勘察 for 划 of 规划, 起 for 规): one degraded glyph may
+    look alike in every rendering, a namesake's word does too."""
     sure = [sc >= CONFIDENT for sc in scores] if scores is not None else [False] * len(ring_texts)
-    pairs = [(t, c) for t, c in zip(ring_texts, sure) if normalise(t)]
-    ring_texts = [t for t, _c in pairs]
-    singles = [match_unit(unit, t, inner_texts, confident=c) for t, c in pairs] or [match_unit(unit, "", inner_texts)]
+    srcs = list(sources) if sources is not None else [str(i) for i in range(len(ring_texts))]
+    pairs = [(t, c, v) for t, c, v in zip(ring_texts, sure, srcs) if normalise(t)]
+    ring_texts = [t for t, _c, _v in pairs]
+    renderings = [v.split("@")[0] for _t, _c, v in pairs]
+    singles = [match_unit(unit, t, inner_texts, confident=c) for t, c, _v in pairs] or [match_unit(unit, "", inner_texts)]
     best = max(singles, key=lambda m: (m.matched, m.similarity))
     if best.matched or len(ring_texts) < 2:
         return best
@@ -302,17 +315,28 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         d0, d1 = distinctive_span(form)
         wrong_all = None
         spans = []
-        for t in ring_texts:
+        inserted = []
+        seen: dict[tuple[int, str], set[str]] = {}  # (position, other character) -> renderings
+        for t, rendering in zip(ring_texts, renderings):
             tt = normalise(t)
-            dist, a, b, wrong = fuzzy_find(form, tt + tt)
+            got: list = []
+            dist, a, b, wrong = fuzzy_find(form, tt + tt, got)
             if 1.0 - dist / len(form) < CONSENSUS_MIN_SIMILARITY:
                 continue  # this reading is not of this name at all
             wrong_all = wrong if wrong_all is None else [x and y for x, y in zip(wrong_all, wrong)]
             spans.append((tt + tt)[a:b])
+            inserted.append((b - a) - sum(g is not None for g in got))
+            for i in range(d0, d1):
+                if wrong[i] and got[i] is not None and not looks_alike(form[i], got[i]):
+                    seen.setdefault((i, got[i]), set()).add(rendering)
         if wrong_all is None or len(spans) < 2:
             continue
-        errors = sum(wrong_all)
         n_d = d1 - d0
+        agreed = {i for (i, _ch), v in seen.items() if len(v) >= 2}
+        if len(agreed) >= max(1, n_d // 4):
+            continue  # renderings agree on other characters there: a namesake's stamp
+        # characters read in the middle of the name that it does not have (新疆农业大学 for 新疆大学)
+        errors = sum(wrong_all) + min(inserted)
         bad_d = sum(wrong_all[d0:d1])
         ok = errors <= allowed_errors(len(form)) and bad_d <= distinctive_allowance(n_d)
         sim = 1.0 - errors / len(form)
