@@ -154,3 +154,16 @@ def test_long_name_broken_over_two_lines_partly_masked():
     # a short Han name keeps the width rule: 张■■■ is not 张伟 partly masked
     fs = _judge([_line("申报人：张", 100, 100)], [FoundMask((100 + 5 * 30, 98, 100 + 8 * 30, 142), "solid")])
     assert fs == [] or all(f.code != "NAME_PARTLY_VISIBLE" for f in fs)
+
+
+@needs_fonts
+def test_found_mask_beside_the_rest_of_the_name_whatever_ocr_read_there():
+    img, chars = _draw("兹保证郑璟芳同志确系本单位职工")
+    masked = _mask_chars(img, chars, [3], "scribble")
+    garbage = [Char("群", chars[3].box, 0.1) if i == 3 else c for i, c in enumerate(chars)]
+    box = (chars[3].box[0], 56.0, chars[3].box[2], 102.0)
+    rs = find_remnants([TextLine.from_chars(garbage, source="ocr")], masked, 1.0, "郑璟芳", SIZE + 10, [box])
+    assert [(r.visible, r.how) for r in rs] == [(2, "mask")]
+    # a mask over the whole name and more is another text's mask
+    wide = (chars[2].box[0], 56.0, chars[3].box[2], 102.0)
+    assert find_remnants(_drop(chars, {2, 3}), masked, 1.0, "郑璟芳", SIZE + 10, [wide]) == []

@@ -261,7 +261,7 @@ class Judge:
         from .remnants import find_remnants
 
         for r in find_remnants(self.ctx.lines, self.ctx.image, float(self.ctx.scale or 1.0), self.query.name,
-                               self.lh):
+                               self.lh, self.boxes):
             self._partly(union([r.box, r.gone]), f"{r.visible} 个字仍可辨认", f"{r.visible} character(s) still readable")
 
     def _suffix_visible(self, text: str, est: float) -> int | None:

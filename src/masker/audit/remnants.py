@@ -48,6 +48,7 @@ class _Scan:
     line_h: float
     core: list[str]
     dots: set[int]        # k in dots: a middle dot stands before core[k]
+    masks: list[Box]      # masks found on the page
 
 
 @dataclass
@@ -117,9 +118,12 @@ def _same(got: list[str], want: list[str]) -> bool:
     return len(got) == len(want) and all(g == w or confusable(w, g) for g, w in zip(got, want))
 
 
-def find_remnants(lines, image: np.ndarray, scale: float, name: str, line_h: float) -> list[Remnant]:
+def find_remnants(lines, image: np.ndarray, scale: float, name: str, line_h: float,
+                  masks: list[Box] | None = None) -> list[Remnant]:
     """Readable starts or ends of the applicant's name whose missing characters are gone from the
-    page (see the module docstring). ``lines``: the masked page's OCR lines (upright units)."""
+    page (see the module docstring). ``lines``: the masked page's OCR lines; ``masks``: the masks
+    found on it (upright units): a found mask over the missing characters' place counts too,
+    whatever OCR made of it (a scribble read as 群議)."""
     pat = NamePattern.parse(name)
     core = pat.core
     n = len(core)
@@ -129,7 +133,7 @@ def find_remnants(lines, image: np.ndarray, scale: float, name: str, line_h: flo
     out: list[Remnant] = []
     rows = [sorted((c for c in l.chars if c.text.strip() and c.text not in _DOTS), key=lambda c: c.box[0])
             for l in lines]
-    sc = _Scan(rows, list(lines), px, line_h, core, set(pat.dots))
+    sc = _Scan(rows, list(lines), px, line_h, core, set(pat.dots), list(masks or []))
     for li, chars in enumerate(rows):
         if len(chars) == 0:
             continue
@@ -203,10 +207,24 @@ def _neighbour(sc: _Scan, region: Box, side: str, reach: float) -> bool:
     return False
 
 
-def _gone(px: _Pixels, region: Box, beyond: Box, glyph_h: float) -> str | None:
-    """``soft`` or ``blank`` when the missing characters' place holds no glyph, and the place
-    beyond it is not the same patch running on (a mask wider than the missing characters is
-    another text's mask, as for ``■伟华``)."""
+def _covered(b: Box, masks: list[Box]) -> float:
+    """Share of ``b`` under the found masks (column sampling over its full height)."""
+    n = 24
+    hit = 0
+    for i in range(n):
+        x = b[0] + (i + 0.5) * (b[2] - b[0]) / n
+        if any(m[0] <= x < m[2] and m[1] <= b[1] + 0.3 * (b[3] - b[1]) and m[3] >= b[3] - 0.3 * (b[3] - b[1])
+               for m in masks):
+            hit += 1
+    return hit / n
+
+
+def _gone(px: _Pixels, region: Box, beyond: Box, glyph_h: float, masks: list[Box]) -> str | None:
+    """``mask`` (a found mask lies there), ``soft`` or ``blank`` when the missing characters'
+    place holds no glyph, and the place beyond it is not the same mask or patch running on (a
+    mask wider than the missing characters is another text's mask, as for ``■伟华``)."""
+    if _covered(region, masks) >= 0.6:
+        return None if _covered(beyond, masks) >= 0.6 else "mask"
     what = _looks(px, region, glyph_h)
     if what not in ("soft", "blank"):
         return None
@@ -243,7 +261,7 @@ def _suffix_at(sc: _Scan, li: int, i: int, k: int, pitch: float) -> Remnant | No
     w = (k + (0.5 if k in sc.dots else 0.0)) * pitch
     region = (x1 - w + 0.2 * pitch, y0, x1 - 0.1 * pitch, y1)
     beyond = (x1 - w - 0.9 * pitch, y0, x1 - w - 0.2 * pitch, y1)
-    how = _gone(px, region, beyond, gh)
+    how = _gone(px, region, beyond, gh, sc.masks)
     if how is None:
         return None
     if how == "blank" and not (
@@ -275,7 +293,7 @@ def _prefix_at(sc: _Scan, li: int, i: int, k: int, pitch: float) -> Remnant | No
     w = (n - k + (0.5 if k in sc.dots else 0.0)) * pitch
     region = (x0 + 0.1 * pitch, y0, x0 + w - 0.2 * pitch, y1)
     beyond = (x0 + w + 0.2 * pitch, y0, x0 + w + 0.9 * pitch, y1)
-    how = _gone(px, region, beyond, gh)
+    how = _gone(px, region, beyond, gh, sc.masks)
     if how is None:
         return None
     if how == "blank" and not (
