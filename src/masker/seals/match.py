@@ -236,7 +236,7 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             conflict = other_subs > (0 if d0 <= 3 else 1)
             if conflict:
                 ok = False
-            if label != "full" and _other_place(t, a, u):
+            if label != "full" and names_other_place(t, a, u):
                 conflict, ok = True, False
             d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
             d_read = sum(1 for w, al in zip(wrong[d0:d1], alike[d0:d1]) if not w or al)
@@ -258,7 +258,7 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     return best
 
 
-def _other_place(text: str, start: int, unit_norm: str) -> bool:
+def names_other_place(text: str, start: int, unit_norm: str) -> bool:
     """Does the seal name a place right before the match that is not in the unit's name?"""
     before = text[max(0, start - 8):start]
     # the place name ending right before the match

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from ..text.glyphs import looks_alike
-from .match import (UnitMatch, _other_place, allowed_errors, distinctive_allowance, distinctive_span, fuzzy_find,
+from .match import (UnitMatch, allowed_errors, distinctive_allowance, distinctive_span, fuzzy_find, names_other_place,
                     normalise, strip_province)
 
 MIN_CHARS = 5
@@ -96,7 +96,7 @@ def _judge_piece(form: str, piece: str, i: int, t: str, d0: int, d1: int, u: str
         return None
     if wraps and (_cjk(t[:a]) > MAX_STRAY or _cjk(t[b:]) > MAX_STRAY):
         return None
-    if not starts_name and _other_place(t, a, u):
+    if not starts_name and names_other_place(t, a, u):
         return None
     # the place (阿克苏 of 阿克苏地区水利局) must show: a cut-off 地区水利局 may be any prefecture's
     own_place = [p for p in range(d0) if form[p] not in _PLACE_WORDS]
