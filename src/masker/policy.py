@@ -28,11 +28,18 @@ How ``audit`` applies the same policy to masks it finds on a masked page:
   ``audit_partly_width_tolerance`` characters), the rest of the name is readable: a 2-character
   Han name with one character left is partly visible. The visible piece must end where a name
   ends (punctuation, a gap, a line end or a word that follows names, as for ``propose``), so
-  ``■伟华`` is not taken for ``张伟``.
+  ``■伟华`` is not taken for ``张伟``. Also (``audit.remnants``): the start or end of the name read at a
+  name boundary where the missing characters' place, as wide as they are, holds a found mask, a
+  soft patch without strokes (a light mosaic or blur), or blank paper inside the line or in the
+  applicant's own slot (white-out) — ``璟芳同志``, ``姓名 | 文忠``.
 - **Other people**: a mask in a slot labelled for someone else (负责人：■■) is a warning without the
   original (``MASK_ON_OTHER_LABEL``); with the original, a hidden name other than the
   applicant's is ``OTHER_NAME_MASKED`` (error) and other hidden text ``MASK_OVER_OTHER_TEXT``
-  (warning), counting characters covered over ``audit_hidden_coverage``.
+  (warning), counting characters whose ink is covered over ``audit_hidden_coverage`` (unless the
+  masked page there still shows the glyph unchanged). A hidden name is a surname and one or two
+  characters, or a Uyghur name, between name boundaries (labels, punctuation, a blank, a line
+  end; a word followed by a colon is a label), or most of one (two characters or more, and 60%)
+  whose first or last character a block's edge left visible.
 """
 from __future__ import annotations
 
