@@ -39,7 +39,6 @@ def test_own_unit_matches(unit, read):
     ("新和县水利局", "新河县水利局"),                                # one character: another county
     ("沙雅县水利局", "沙雅县水秘局"),                                # 利/秘 is not a look-alike
     ("库车市灌溉管理站", "岸车市益溉管理站"),    # 益 for 灌: as likely a namesake's word as a misreading
-    ("新疆天山水利水电工程有限公司", "新疆天通水利水电工程有限公司"),  # 天通 is as far from 天河
 ])
 def test_other_units_do_not_match(unit, read):
     assert not match_unit(unit, read).matched, match_unit(unit, read).detail
@@ -111,9 +110,12 @@ def test_renderings_agreeing_on_a_namesakes_word_are_not_combined():
 
 
 def test_pale_readings_combined_without_a_sibling():
-    # three noisy renderings of a pale stamp: each character of the unit read in place by one of them
-    readings = ["河克苏地区作科求电察设计院", "阿克莎地区角與水电匙泰设甘院", "网美多地天水科不电起春设于股"]
+    # noisy renderings of a pale stamp: each character of the unit read in place by one of them,
+    # but 勘, read as 匙 or not at all (one such place is tolerated in a long distinctive part)
+    readings = ["河克苏地区作科求电察设计院", "阿克莎地区角與水电匙泰设甘院", "网美多地天水利不电起器皮母股"]
     assert match_unit_readings("阿克苏地区水利水电勘察设计院", readings).matched
+    # two such places are not: 规划 is not 勘察
+    assert not match_unit_readings("阿克苏地区水利水电规划设计院", readings).matched
     # but noisy readings of a sibling do not add up to the unit
     assert not match_unit_readings("阿克苏地区水利局", ["阿克苏地区财政局", "网克苏地天财政局", "阿克苏地区财攻局"]).matched
 
@@ -130,6 +132,13 @@ def test_a_confident_reading_of_a_near_namesake_does_not_match(unit, read):
     assert not match_unit_readings(unit, [read, read[:-3]], scores=[0.98, 0.7]).matched
     # a cut stamp showing the part that differs does not match either
     assert not match_visible_part(unit, [read[: len(read) * 2 // 3]]).matched
+
+
+def test_one_misread_character_in_a_long_distinctive_part_is_tolerated():
+    # the price of tolerance: an unsure 天通 passes for 天河 — and for a namesake 天山 alike; only a
+    # clean reading of the namesake (see above) or a short distinctive part tells them apart
+    assert match_unit("新疆天河水利水电工程有限公司", "新疆天通水利水电工程有限公司").matched
+    assert not match_unit("阿克苏地区水利局", "阿克苏地区水科局").matched
 
 
 def test_an_unsure_reading_keeps_its_tolerance():

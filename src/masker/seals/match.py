@@ -170,6 +170,11 @@ class UnitMatch:
     contradicted: bool = False
 
 
+def other_allowance(n_d: int) -> int:
+    """Characters of the distinctive part that may be read as another (non look-alike) character."""
+    return 0 if n_d < 6 else 1
+
+
 def distinctive_allowance(n_d: int) -> float:
     """Errors allowed in the distinctive part: one look-alike misreading in a short one."""
     return 0.5 if n_d <= 3 else 1.0 if n_d <= 6 else n_d / 4.0
@@ -189,7 +194,9 @@ def distinctive_span(form: str) -> tuple[int, int]:
     """Where the part of the name that says *which* unit lies: without places and generic tail."""
     deep, _ = strip_places(form)
     start = len(form) - len(deep)
-    return start, start + max(1, distinctive_len(deep))
+    if distinctive_len(deep) == 0:  # the place is the name (新疆大学): the places are distinctive
+        return 0, distinctive_len(form) or len(form)
+    return start, start + distinctive_len(deep)
 
 
 #: recogniser confidence above which a reading's characters are taken as read: a character there
@@ -240,14 +247,16 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
                 conflict, ok = True, False
             d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
             d_read = sum(1 for w, al in zip(wrong[d0:d1], alike[d0:d1]) if not w or al)
-            # another character in the distinctive part (天通 for 天山): the stamp may well be a
-            # namesake's (天河), so it is no match however long the name; lost characters and
-            # look-alikes are what pale ink and print do, and pass
-            if d_other > 0:
+            # another character in the distinctive part: in a short one (水利 vs 财政) that is
+            # another unit; a long one (天河水利水电工程) may have one misread, no more — two units
+            # whose long names differ in one character are told apart only by a clean reading
+            if d_other > other_allowance(n_d):
                 ok = False
             # read with confidence, it names another unit (only for a reading of a name like this
             # one: print misread as ring text says nothing)
             contradicted = confident and d_other > 0 and sim >= 0.5
+            if contradicted:
+                ok = False
             cand = UnitMatch(ok, sim, form=label, found=t[a:b],
                              detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})"
                                     + ("; read with confidence as another name" if contradicted else ""),
@@ -332,11 +341,17 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         if wrong_all is None or len(spans) < 2:
             continue
         n_d = d1 - d0
+        # distinctive characters no reading has, read as another character by some: as for a
+        # single reading, none in a short distinctive part and one in a long one
+        unresolved = {i for (i, _ch) in seen if wrong_all[i]}
+        if len(unresolved) > other_allowance(n_d):
+            continue
         agreed = {i for (i, _ch), v in seen.items() if len(v) >= 2}
         if len(agreed) >= max(1, n_d // 4):
             continue  # renderings agree on other characters there: a namesake's stamp
-        # characters read in the middle of the name that it does not have (新疆农业大学 for 新疆大学)
-        errors = sum(wrong_all) + min(inserted)
+        if min(inserted) > 0:
+            continue  # every reading has characters in the middle of the name that it lacks (新疆农业大学)
+        errors = sum(wrong_all)
         bad_d = sum(wrong_all[d0:d1])
         ok = errors <= allowed_errors(len(form)) and bad_d <= distinctive_allowance(n_d)
         sim = 1.0 - errors / len(form)
