@@ -673,6 +673,8 @@ def _person_in(chars: list[tuple[str, Box]], keep: list[int], is_applicant=None,
     if name or not keep:
         return name
     hidden = sum(1 for i in keep if is_han(chars[i][0]))
+    if not 2 <= hidden <= 3:
+        return None  # only a short run can be most of one name
     for ext in ([keep[0] - 1] + list(keep), list(keep) + [keep[-1] + 1]):
         if ext[0] < 0 or ext[-1] >= len(chars) or not is_han(chars[ext[0]][0]) or not is_han(chars[ext[-1]][0]):
             continue
@@ -744,7 +746,7 @@ def _gap_before(chars: list[tuple[str, Box]], i: int) -> bool:
     word boundary, as between names in a list of authors (岳淼  郭源桂  韦珏)."""
     if i <= 0 or i >= len(chars):
         return False
-    ws = sorted(b[2] - b[0] for c, b in chars if not c.isspace() and b[2] > b[0])
+    ws = sorted(b[2] - b[0] for c, b in chars if is_han(c) and b[2] > b[0])  # digits are narrow
     if not ws:
         return False
     w = ws[len(ws) // 2]
