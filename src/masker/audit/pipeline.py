@@ -154,7 +154,8 @@ def audit_page(masker, v: View, ov: View | None, query: Query) -> AuditPage:
             chg = changed_map(img, warped, th_px)
             chg[~al.valid(oimg.shape, (w, h))] = 0
             diff = changed_regions(img, warped, th_px, chg)
-            found = combine(found, diff, th_px, _blank_fn(warped), chars_px, _split_fn(img, warped, th_px, chg))
+            found = combine(found, diff, th_px, _blank_fn(warped), chars_px, _split_fn(img, warped, th_px, chg),
+                            _changed_share_fn(chg))
             orig_info = _orig_info(ov, al, s)
             orig_info.ink_changed = _ink_changed_fn(chg, warped, s)
             orig_info.similarity = _similarity_fn(img, warped, s)
@@ -216,14 +217,17 @@ def _split_fn(img: np.ndarray, warped: np.ndarray, text_h: float, chg: np.ndarra
 
 
 def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.0, blank=None,
-            chars: list | None = None, split=None) -> list[FoundMask]:
+            chars: list | None = None, split=None, changed=None) -> list[FoundMask]:
     """With the original, the masks are what changed; the detector's boxes (exact for fills) and
     styles refine them. Detections where nothing changed (a table cell, a photo) are dropped, and
     so are changes that read as text on the masked page (text laid out again after a PDF
     redaction, a correction typed over): they are not masks. A changed area much larger than the
     solid fill found in it is that fill and other masks the grouping of changes joined to it (a
     seal's mask and the white-out of a name just below): with ``split`` (box, holes → changed
-    regions) they are told apart, so that no box spans text that was never masked."""
+    regions) they are told apart, so that no box spans text that was never masked. With
+    ``changed`` (box → share of its pixels changed), a detection whose own place changed is kept
+    even when the grouped changes there were too small to count as a region (a light mosaic over
+    a two-character name)."""
     def reads_as_text(region: Box, besides: list[Box]) -> bool:
         """Confident characters of the masked page cover most of ``region`` outside ``besides``."""
         if not chars:
@@ -260,7 +264,20 @@ def combine(detected: list[FoundMask], diff: list[FoundMask], text_h: float = 0.
                                  big.colour, "diff"))
         else:
             out.append(d)
+    if changed is not None:
+        used = [m for m in detected if any(coverage(m.box, o.box) >= 0.5 for o in out)]
+        out += [FoundMask(m.box, m.style, m.score, m.colour, "diff") for m in detected
+                if m not in used and m.style != "white" and changed(m.box) >= 0.15]
     return merge(out, row_gap=2.5 * text_h, blank=blank)
+
+
+def _changed_share_fn(chg: np.ndarray):
+    """box (pixels) → the share of its pixels where the masked page differs from the original."""
+    def fn(b: Box) -> float:
+        x0, y0, x1, y1 = (max(0, int(round(v))) for v in b)
+        reg = chg[y0:y1, x0:x1]
+        return float(reg.mean()) if reg.size else 0.0
+    return fn
 
 
 def _ink_changed_fn(chg: np.ndarray, warped: np.ndarray, s: float):
