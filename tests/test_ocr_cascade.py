@@ -134,3 +134,21 @@ def test_focused_reading_reads_rare_and_uyghur_names_like_the_full_one(engine, r
         assert (name in full or core in full) == (name in text or core in text), (name, text)
         assert core in text.replace("·", "").replace(".", ""), (name, text)
         assert engine.last_counts[2] < 0.8  # only part of the page was read again
+
+
+def test_no_empty_window_and_empty_crops_read_as_nothing():
+    f = Focus.for_query("王小明")
+    sp = [Span("王", 118.0, 120.0, 0.99), Span("小", 120.0, 120.0, 0.99)]  # squeezed onto the crop's edge
+    for a, b in f.windows(_reading(sp), sp, 120, 40):
+        assert 0 <= a < b - 1 <= 120
+    from masker.ocr.recognizer import LineRecognizer
+
+    calls = []
+
+    def session(batch):
+        calls.append(batch.shape)
+        return np.zeros((batch.shape[0], max(1, batch.shape[3] // 8), 4), np.float32)
+
+    rec = LineRecognizer(session, ["blank", "a", "b", " "])
+    out = rec.read([np.zeros((40, 0, 3), np.uint8), np.full((40, 80, 3), 255, np.uint8)])
+    assert len(out) == 2 and out[0].text == "" and len(calls) == 1

@@ -106,7 +106,8 @@ class Focus:
                 wins.append([a, b])
         if sum(b - a for a, b in wins) > WHOLE_LINE_SHARE * crop_w:
             return [(0, crop_w)]
-        return [(int(a), int(round(b))) for a, b in wins]
+        out = [(int(a), int(round(b))) for a, b in wins]
+        return [(a, b) for a, b in out if b - a >= 2 and a < crop_w]  # never an empty crop
 
 
 def pitch(sp: list[Span], crop_h: int) -> float:

@@ -40,6 +40,10 @@ class LineRecognizer:
         """Read BGR line crops; results in input order."""
         if not len(crops):
             return []
+        if any(c.size == 0 for c in crops):  # nothing to read in an empty crop
+            full = [i for i, c in enumerate(crops) if c.size]
+            got = dict(zip(full, self.read([crops[i] for i in full], squeeze)))
+            return [got.get(i, Reading("", 0.0)) for i in range(len(crops))]
         widths = [self._width(c, squeeze) for c in crops]
         order = sorted(range(len(crops)), key=lambda i: widths[i])
         out: list[Reading | None] = [None] * len(crops)
