@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -58,6 +59,17 @@ def page(browser, server):
     ctx.close()
 
 
+def wait_true(pg, expression: str, timeout: float = 60.0) -> None:
+    """Poll a JavaScript expression from the test side until it is true. Playwright's own
+    ``wait_for_function`` evaluates a string predicate with ``eval`` inside the page, which the
+    page's Content-Security-Policy (script-src 'self') rightly forbids in recent Chromium."""
+    deadline = time.monotonic() + timeout
+    while not pg.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout:.0f} s: {expression}")
+        pg.wait_for_timeout(100)
+
+
 def settled_box(pg, selector: str, tries: int = 60) -> dict:
     """The box of the one element matching ``selector`` once the page stopped redrawing it (the
     editor redraws its boxes when the policy check answers, which detaches older handles)."""
@@ -95,7 +107,7 @@ def test_upload_see_edit_download(page, server, tmp_path):
     box = pg.wait_for_selector(".box.mask.name")
     assert "申报人姓名" in box.get_attribute("title")  # the reason, on hover
     assert pg.locator("#mask-list li.name").count() == 1
-    pg.wait_for_function("!document.querySelector('#download').disabled")
+    wait_true(pg, "!document.querySelector('#download').disabled")
     assert "识别完成" in pg.inner_text("#status")
 
     # the box sits where the name was drawn (page is 1000 px wide, shown at the sheet's width)
@@ -113,16 +125,16 @@ def test_upload_see_edit_download(page, server, tmp_path):
     assert "过大" in pg.inner_text("#mask-list")
     assert pg.locator("#download").is_disabled()
     pg.click("#delete-box")
-    pg.wait_for_function("!document.querySelector('#download').disabled")
+    wait_true(pg, "!document.querySelector('#download').disabled")
 
     # draw a small seal-free box over the phone number, and move it a little
     pg.click("#add-box")
     drag(pg, sheet["x"] + 600 * s, sheet["y"] + 186 * s, sheet["x"] + 700 * s, sheet["y"] + 226 * s)
-    pg.wait_for_function("document.querySelectorAll('.box.mask').length === 2")
+    wait_true(pg, "document.querySelectorAll('.box.mask').length === 2")
     added = settled_box(pg, ".box.mask.selected")
     drag(pg, added["x"] + added["width"] / 2, added["y"] + added["height"] / 2,
          added["x"] + added["width"] / 2 + 20 * s, added["y"] + added["height"] / 2)
-    pg.wait_for_function("!document.querySelector('#download').disabled")
+    wait_true(pg, "!document.querySelector('#download').disabled")
     assert pg.locator(".box.mask.refused").count() == 0
 
     with pg.expect_download() as dl:
@@ -135,7 +147,7 @@ def test_upload_see_edit_download(page, server, tmp_path):
     assert out[int(expected[1]) + 4:int(expected[3]) - 4, int(expected[0]) + 4:int(expected[2]) - 4].max() < 30
     assert out[195:215, 630:710].max() < 30  # the added, moved box
     assert out[120:160, 40:400].min() < 100  # the unit line is untouched
-    pg.wait_for_function("document.querySelector('#status').textContent.includes('已下载')")
+    wait_true(pg, "document.querySelector('#status').textContent.includes('已下载')")
 
     # nothing but the server itself was contacted; no script errors, no CSP violations
     assert all(u.startswith(server.url) or u.startswith(("data:", "blob:")) for u in pg.requests), pg.requests
@@ -151,7 +163,7 @@ def test_bad_file_shows_the_servers_message(page, server, tmp_path):
     pg.set_input_files("#file", str(bad))
     pg.fill("#name", NAME)
     pg.click("#analyse")
-    pg.wait_for_function("document.querySelector('#status').classList.contains('error')")
+    wait_true(pg, "document.querySelector('#status').classList.contains('error')")
     assert "不是可识别的图片或 PDF" in pg.inner_text("#status")
     assert pg.locator("#result").is_hidden()
 
