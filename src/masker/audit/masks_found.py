@@ -123,12 +123,8 @@ def merge(masks: list[FoundMask], touch: float = 3.0, row_gap: float = 0.0, blan
                             and blank(_gap_between(a.box, b.box)))
                 # one mosaic (or blur) over several lines breaks where blocks are paper-light
                 pa, pb = set(items[i][1]), set(items[j][1])
-                # ... in pieces stacked over the same columns (two masks on different lines,
-                # side by side in neither, are two masks)
-                cols = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
                 grid = (row_gap > 0 and ((a.style == b.style and a.style in ("mosaic", "blur"))
                                          or ("mosaic" in pa | pb and (pa | pb) <= {"mosaic", "solid"}))
-                        and cols >= 0.5 * min(a.box[2] - a.box[0], b.box[2] - b.box[0])
                         and overlap_area(_grow(a.box, 1.2 * row_gap, 1e9, 1e9), b.box) > 0)
                 if grid:
                     soft = True
