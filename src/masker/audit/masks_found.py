@@ -123,9 +123,13 @@ def merge(masks: list[FoundMask], touch: float = 3.0, row_gap: float = 0.0, blan
                             and blank(_gap_between(a.box, b.box)))
                 # one mosaic (or blur) over several lines breaks where blocks are paper-light
                 pa, pb = set(items[i][1]), set(items[j][1])
-                grid = (row_gap > 0 and ((a.style == b.style and a.style in ("mosaic", "blur"))
-                                         or ("mosaic" in pa | pb and (pa | pb) <= {"mosaic", "solid"}))
-                        and overlap_area(_grow(a.box, 1.2 * row_gap, 1e9, 1e9), b.box) > 0)
+                same = a.style == b.style and a.style in ("mosaic", "blur")
+                mixed = "mosaic" in pa | pb and (pa | pb) <= {"mosaic", "solid"}
+                # a mosaic's dark blocks read as small fills and join it when close; a fill lines
+                # away (another name's mask) is another mask
+                reach = 1.2 * row_gap if same else 0.5 * row_gap
+                grid = (row_gap > 0 and (same or mixed)
+                        and overlap_area(_grow(a.box, reach, 1e9, 1e9), b.box) > 0)
                 if grid:
                     soft = True
                 if not (near or soft):
