@@ -20,7 +20,6 @@ import base64
 import contextlib
 import hmac
 import json
-import logging
 import re
 import time
 import uuid

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from masker.errors import MaskerError, OptionError, PolicyError
-from masker.geometry import clip, height, overlap_area, rotate_box
+from masker.geometry import clip, overlap_area, rotate_box
 from masker.masker import Masker, _query
 from masker.results import Mask, PageResult, ProposeResult
 

@@ -13,12 +13,11 @@ import statistics
 import time
 import tracemalloc
 from collections import defaultdict
-from pathlib import Path
 
 from common import REPO, generate
 
 from masker import Masker
-from masker.finders.base import PageContext, Query
+from masker.finders.base import Query
 from masker.io import load
 
 

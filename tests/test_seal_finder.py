@@ -13,7 +13,7 @@ import pytest
 
 from masker.finders.base import PageContext, Query
 from masker.finders.seal import REASON_NO_UNIT, REASON_OTHER, SealFinder
-from masker.io import PageSource, load
+from masker.io import PageSource
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from realworld_units import REAL_UNITS  # noqa: E402

@@ -4,7 +4,6 @@ why and blocks the download), download the masked file. No request may leave the
 """
 from __future__ import annotations
 
-import io
 import shutil
 import time
 from pathlib import Path

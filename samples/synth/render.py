@@ -135,7 +135,6 @@ def render_signature(text: str, px: float, color: tuple, seed: int) -> Image.Ima
     """A handwritten-looking signature (AR PL UKai, per-character jitter, slant, pen weight) as
     RGBA; the baseline lies at 75 % of the height, the text starts near x = 0."""
     r = random.Random(seed)
-    f = F.font(F.SIGNATURE_FONT, max(8.0, px))
     n = len(text)
     W = int(px * (n + 2))
     H = int(px * 2.0)

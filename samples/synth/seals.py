@@ -437,8 +437,6 @@ def seal_test_page(seed: int, own_unit: str, other_units: Sequence[str], *, widt
     Returns the RGB page and its ground truth: ``seals`` [{box, text, own, shape, pale, cut}]
     and ``red_non_seals`` [{box, what}], boxes in page pixels. ``photo`` (default: random, 25%)
     turns the page into a phone photo (perspective, uneven light, JPEG); boxes then follow."""
-    import cv2
-
     r = _as_rng(seed)
     tint = [(255, 255, 255), (250, 246, 232), (242, 242, 240), (252, 248, 240)][int(r.integers(4))]
     page = Image.new("RGB", (width, height), tint)

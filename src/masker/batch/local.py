@@ -16,7 +16,7 @@ import os
 import signal
 import time
 from multiprocessing.connection import wait
-from typing import Callable, Iterable, Iterator
+from typing import Iterator
 
 from ..errors import MaskerError
 from .job import error_row, process_job

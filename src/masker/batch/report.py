@@ -9,7 +9,7 @@ import base64
 import csv
 import html
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any

@@ -479,7 +479,6 @@ def _detect_grey(small: np.ndarray, s: float, min_diameter: float | None,
     bg = cv2.resize(cv2.GaussianBlur(bg, (0, 0), 3), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     dark = np.clip(1.0 - gray.astype(np.float32) / np.maximum(bg, 8.0), 0, 1)
     ink = (dark > 0.22).astype(np.uint8)
-    k = max(2, int(round(short * 0.006)))
     r_min = max(short * 0.05, (min_diameter or 0) * s / 2)
     r_max = min(short * 0.17, (max_diameter * s / 2) if max_diameter else short)
     if r_max <= r_min:

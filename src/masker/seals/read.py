@@ -361,7 +361,7 @@ def _square_strip(img: np.ndarray, cand: SealCandidate, red: bool) -> np.ndarray
 
 def _axis_point(c: SealCandidate, geo, bottom: bool) -> float:
     """Arc length of the lowest (or highest) end of the seal's short axis."""
-    t, px, py = geo[0], geo[1], geo[2]
+    t, py = geo[0], geo[2]
     a, b = c.axes
     ts = (0.0, math.pi) if a < b else (math.pi / 2, 3 * math.pi / 2)
     js = [int(np.argmin(np.abs(np.angle(np.exp(1j * (t - tt)))))) for tt in ts]
