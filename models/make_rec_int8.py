@@ -7,7 +7,8 @@ the name may be (99.3% of Han characters read as the fp32 model reads them at fu
 width), never used for the reading that is matched. Dynamic quantisation was 3.6× slower and
 misread much more.
 
-Deterministic recipe (needs ``pip install onnx``; the result is committed, so installs need not):
+Deterministic recipe (needs ``pip install onnx``). The 5.8 MB result is not committed: build it
+where you want to try it; the script rewrites ``MANIFEST.json`` with the hashes of what it built.
 1. the fp32 model shipped in the rapidocr wheel (Apache-2.0), converted to opset 17;
 2. calibration: 48 line crops (numpy seed 0) cut by masker's own detector (960 px) from 8 pages
    of ``python -m samples.synth --family main --seed 101 --n 8 --pdf-share 0``, resized as the
@@ -18,7 +19,6 @@ Deterministic recipe (needs ``pip install onnx``; the result is committed, so in
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import subprocess
@@ -31,14 +31,6 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "PP-OCRv6_rec_small.int8.onnx"
 MANIFEST = HERE / "MANIFEST.json"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def source_model() -> Path:
@@ -81,6 +73,8 @@ def main() -> None:
     from onnx import version_converter
     from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType,
                                           quantize_static)
+
+    from masker.ocr.models import sha256_file as sha256
 
     src = source_model()
     with tempfile.TemporaryDirectory() as tmp:

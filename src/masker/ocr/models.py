@@ -1,5 +1,6 @@
-"""The int8 first-pass recogniser (``models/PP-OCRv6_rec_small.int8.onnx``, built by
-``models/make_rec_int8.py``), used only when it was derived from the fp32 model installed now.
+"""The int8 first-pass recogniser (``models/PP-OCRv6_rec_small.int8.onnx``, built locally by
+``python models/make_rec_int8.py``; not committed, 5.8 MB), used only when it was derived from the
+fp32 model installed now.
 
 Opt-in (``MASKER_OCR_FIRST_PASS=int8``), not the default: it passed the name benchmark (seed 41,
 both families; seed 37 main) but a redacted JPEG then lost a kept look-alike name
@@ -25,7 +26,7 @@ MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
 INT8_REC = "PP-OCRv6_rec_small.int8.onnx"
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -41,7 +42,7 @@ def int8_first_pass(source: str) -> Path | None:
     path = Path(os.environ.get("MASKER_MODELS_DIR") or MODELS_DIR) / INT8_REC
     try:
         entry = json.loads((path.parent / "MANIFEST.json").read_text(encoding="utf-8"))[INT8_REC]
-        if entry["source_sha256"] != _sha256(Path(source)) or entry["sha256"] != _sha256(path):
+        if entry["source_sha256"] != sha256_file(Path(source)) or entry["sha256"] != sha256_file(path):
             log.info("int8 first-pass recogniser does not match the installed model; using fp32")
             return None
     except (OSError, KeyError, ValueError):
