@@ -152,3 +152,27 @@ def test_redact_survives_mutated_files(null_masker, data):
         except InputError:
             return
         assert masked  # a masked file came back
+
+
+#: the two damaged PDFs the fuzz found (edits of the seed PDF): MuPDF repaired them on opening, and
+#: then refused a clean rewrite ("not a dict"), or kept the author in an information dictionary
+#: that set_metadata did not reach
+FOUND = {
+    "metadata kept": [(179, 182, b"Fw\xd8"), (1738, 1739, b"\x03")],
+    "rewrite refused": [(2421, 2670, b""), (290, 292, b"")],  # applied from the end backwards
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOUND))
+def test_damaged_pdfs_the_fuzz_found(null_masker, case):
+    data = bytearray(seeds()["pdf"])
+    for a, b, new in FOUND[case]:
+        data[a:b] = new
+    try:
+        masked, _ = null_masker.redact(bytes(data), "张伟")
+    except InputError:
+        return  # refused as damaged: fine, as long as nothing else was raised
+    import pymupdf
+
+    with pymupdf.open(stream=masked, filetype="pdf") as out:
+        assert "张伟" not in " ".join(str(v) for v in out.metadata.values())
