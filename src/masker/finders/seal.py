@@ -142,6 +142,18 @@ class SealFinder:
         return m
 
     @staticmethod
+    def _confirm(reader: SealReader, best_match) -> UnitMatch:
+        """A match that takes a character of the distinctive part, read as another one with little
+        confidence, for a misreading (术 for 禾) holds only if no other rendering reads that
+        character, with confidence, as another one: a namesake's stamp (新河 for 新禾) misread once
+        reads cleanly in the next rendering."""
+        done = {v for _t, _sc, v in reader.ring_reads}
+        for v in dict.fromkeys(reader.order):
+            if v not in done:
+                reader.read_ring(v)
+        return best_match()
+
+    @staticmethod
     def _read_plain(reader: SealReader | None) -> tuple[str, float]:
         if reader is None:
             return "", 0.0
@@ -158,7 +170,7 @@ class SealFinder:
         def best_match() -> UnitMatch:
             rings = [t for t, _s, _v in reader.ring_reads]
             m = match_unit_readings(unit, rings, reader.inner_texts or [], [sc for _t, sc, _v in reader.ring_reads],
-                                    [v for _t, _sc, v in reader.ring_reads])
+                                    [v for _t, _sc, v in reader.ring_reads], reader.ring_confs)
             if not m.matched and cut_by_edge:
                 part = match_visible_part(unit, rings)
                 if part.matched:
@@ -188,6 +200,8 @@ class SealFinder:
             # character by character
             reader.read_more()
             m = best_match()
+        if m.matched and m.distinctive_other > 0:
+            m = self._confirm(reader, best_match)
         r = reader.result()
         if m.matched:
             # report the reading that matched

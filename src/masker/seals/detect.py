@@ -59,17 +59,21 @@ def _ellipse_samples(cx, cy, a, b, ang_deg, thetas, rhos):
     return xs, ys
 
 
-def _lookup(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray):
-    """Values of ``mask`` at float points; also which points are inside the image."""
+def _lookup(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray, off: np.ndarray | None = None):
+    """Values of ``mask`` at float points; also which points are inside the image and on the
+    sheet (``off``: the area beyond the sheet's edge in a photo, as from ``off_sheet``)."""
     h, w = mask.shape
     xi, yi = np.rint(xs).astype(np.int32), np.rint(ys).astype(np.int32)
     inside = (xi >= 0) & (yi >= 0) & (xi < w) & (yi < h)
+    if off is not None:
+        inside[inside] = off[yi[inside], xi[inside]] == 0
     v = np.zeros(xs.shape, bool)
     v[inside] = mask[yi[inside], xi[inside]] > 0
     return v, inside
 
 
-def _ellipse_fill(mask: np.ndarray, cx, cy, a, b, ang, rho0, rho1) -> tuple[float, int]:
+def _ellipse_fill(mask: np.ndarray, cx, cy, a, b, ang, rho0, rho1,
+                  off: np.ndarray | None = None) -> tuple[float, int]:
     """Share of ink pixels in the elliptical annulus rho0..rho1 (inside the image)."""
     n_t = max(48, int(2 * math.pi * max(a, b) * rho1 / 2))
     thetas = np.linspace(0, 2 * math.pi, n_t, endpoint=False)
@@ -77,18 +81,18 @@ def _ellipse_fill(mask: np.ndarray, cx, cy, a, b, ang, rho0, rho1) -> tuple[floa
     rhos = np.linspace(rho0, rho1, n_r)
     xs, ys = _ellipse_samples(cx, cy, a, b, ang, thetas, rhos)
     # weight by radius so the sample density is roughly uniform in area
-    v, inside = _lookup(mask, xs, ys)
+    v, inside = _lookup(mask, xs, ys, off)
     wgt = np.broadcast_to(np.asarray(rhos)[:, None], v.shape)
     tot = float((wgt * inside).sum())
     return (float((wgt * v).sum()) / tot if tot > 0 else 0.0), int(inside.sum())
 
 
-def _ring_profile(mask: np.ndarray, cx, cy, a, b, ang, n_t=180):
+def _ring_profile(mask: np.ndarray, cx, cy, a, b, ang, n_t=180, off: np.ndarray | None = None):
     """Per angle: is there ink on the ring band, and at which radius is the outermost ink."""
     thetas = np.linspace(0, 2 * math.pi, n_t, endpoint=False)
     rhos = np.linspace(0.55, 1.12, 39)
     xs, ys = _ellipse_samples(cx, cy, a, b, ang, thetas, rhos)
-    v, inside = _lookup(mask, xs, ys)
+    v, inside = _lookup(mask, xs, ys, off)
     valid = inside[np.searchsorted(rhos, 1.0)]  # the ring point itself is on the page
     band = (rhos >= 0.86) & (rhos <= 1.06)
     hit = v[band].any(axis=0)
@@ -106,10 +110,16 @@ class _Blob:
     h: int
     mask: np.ndarray      # blob (dilated) mask, local
     ink: np.ndarray       # ink pixels, local
+    #: beyond the sheet's edge (photo background), local, widened by a few px; None: no such area
+    off: np.ndarray | None = None
 
 
-def _outline_points(blob: _Blob, img_w: int, img_h: int) -> np.ndarray | None:
-    """Points (blob-local) along the blob's convex outline, without those on the page border."""
+def _outline_points(blob: _Blob, img_w: int, img_h: int, hull: bool = True) -> np.ndarray | None:
+    """Points (blob-local) along the blob's convex outline, without those on the page border.
+
+    ``hull=False``: the outer contour's own points instead. The hull bridges dents, but where red
+    print sticks out of the stamp (a table's rule ends at its ring) the hull runs to the print's
+    tips and skips the ring between them; the contour still follows the ring there."""
     cnts, _ = cv2.findContours(blob.mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not cnts:
         return None
@@ -117,9 +127,13 @@ def _outline_points(blob: _Blob, img_w: int, img_h: int) -> np.ndarray | None:
     # drop points on the page border: the stamp may be cut by the edge
     gx, gy = c[:, 0] + blob.x, c[:, 1] + blob.y
     keep = (gx > 1) & (gy > 1) & (gx < img_w - 2) & (gy < img_h - 2)
+    if blob.off is not None:  # the sheet's edge in a photo cuts the stamp the same way
+        keep &= blob.off[c[:, 1], c[:, 0]] == 0
     pts = c[keep].astype(np.float32)
     if len(pts) < 12:
         return None
+    if not hull:
+        return pts[:: max(1, len(pts) // 600)]
     hull = cv2.convexHull(pts).reshape(-1, 2)
     # sample the hull edges densely so long straight hull edges weigh by their length
     dense = []
@@ -196,12 +210,13 @@ def _fit_circle(blob: _Blob, k: int, img_w: int, img_h: int):
     return cx, cy, r, r, 0.0
 
 
-def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = False):
+def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = False, hull: bool = True):
     """Ellipse of the blob's outer edge (blob-local centre, semi-axes, angle), or None.
 
     ``robust``: a RANSAC fit that ignores straight cut edges (a stamp running off a sheet that was
-    photographed on a larger background) and bumps from ink next to the stamp."""
-    dense = _outline_points(blob, img_w, img_h)
+    photographed on a larger background) and bumps from ink next to the stamp; ``hull=False``: on
+    the outer contour's points rather than the convex hull's (see ``_outline_points``)."""
+    dense = _outline_points(blob, img_w, img_h, hull=hull)
     if dense is None:
         return None
     e = None
@@ -214,7 +229,8 @@ def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = Fal
         rng = np.random.default_rng(0)
         best_n, n = 0, len(dense)
         size = max(blob.w, blob.h)
-        for _ in range(80):
+        # the contour also runs along the print stuck to the stamp: more tries, fewer inliers
+        for _ in range(80 if hull else 200):
             idx = rng.choice(n, 5, replace=False)
             try:
                 cand = cv2.fitEllipse(dense[idx])
@@ -225,7 +241,7 @@ def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = Fal
             inl = int((np.abs(_rho(dense, cand) - 1) < 0.035).sum())
             if inl > best_n:
                 best_n, e = inl, cand
-        if e is None or best_n < 0.4 * n:
+        if e is None or best_n < (0.4 if hull else 0.3) * n:
             return None
         inl = dense[np.abs(_rho(dense, e) - 1) < 0.05]
         if len(inl) >= 6:
@@ -262,9 +278,10 @@ def _long_lines(ink: np.ndarray, frac: float) -> bool:
     return bool(hor.any() or ver.any())
 
 
-def _score_ellipse(ink_g: np.ndarray, ex, ey, a, b, ang) -> dict | None:
-    """Ring/fill features of an ellipse hypothesis on the global ink mask."""
-    thetas, hit, valid, rho_out, v, rhos = _ring_profile(ink_g, ex, ey, a, b, ang)
+def _score_ellipse(ink_g: np.ndarray, ex, ey, a, b, ang, off: np.ndarray | None = None) -> dict | None:
+    """Ring/fill features of an ellipse hypothesis on the global ink mask (the part beyond the
+    image or the sheet's edge, ``off``, left out)."""
+    thetas, hit, valid, rho_out, v, rhos = _ring_profile(ink_g, ex, ey, a, b, ang, off=off)
     nv = int(valid.sum())
     if nv < 0.35 * len(thetas):
         return None
@@ -275,8 +292,8 @@ def _score_ellipse(ink_g: np.ndarray, ex, ey, a, b, ang) -> dict | None:
     # a thin ring with a gap inside: ink at 0.9..1.05, markedly less at 0.80..0.87
     band_out = v[(rhos >= 0.9) & (rhos <= 1.04)][:, valid].mean()
     band_gap = v[(rhos >= 0.78) & (rhos <= 0.86)][:, valid].mean()
-    fill_in, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 0.0, 0.8)
-    fill_out, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 1.12, 1.3)
+    fill_in, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 0.0, 0.8, off)
+    fill_out, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 1.12, 1.3, off)
     return {"ring": ring, "ring_dev": ring_dev, "band_out": float(band_out), "band_gap": float(band_gap),
             "fill_in": fill_in, "fill_out": fill_out, "valid": nv / len(thetas)}
 
@@ -347,6 +364,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     if int(ink_lo.sum()) < min_d * 2:
         return []
     k = max(2, int(round(short * 0.006)))
+    off = off_sheet(small, k + 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
     rule_len = max(12, int(short * 0.12))
     cands: list[SealCandidate] = []
@@ -362,7 +380,8 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
             if max(bw, bh) < min_d or min(bw, bh) > max_d + 2 * k:
                 continue
             gx, gy = x + ox, y + oy
-            touches = gx <= 1 or gy <= 1 or gx + bw >= w - 1 or gy + bh >= h - 1
+            touches = (gx <= 1 or gy <= 1 or gx + bw >= w - 1 or gy + bh >= h - 1
+                       or (off is not None and bool(off[gy:gy + bh, gx:gx + bw].any())))
             bb = (gx / s, gy / s, (gx + bw) / s, (gy + bh) / s)
             if any(_inside(bb, c.box) > 0.8 for c in cands):
                 continue  # already found
@@ -378,12 +397,14 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
             bink = ink[y:y + bh, x:x + bw] & bm
             if int(bink.sum()) < min_d:
                 continue
-            cand = _classify(_Blob(gx, gy, bw, bh, bm, bink), ink_g, k, w, h, min_d, max_d, s)
+            boff = off[gy:gy + bh, gx:gx + bw] if off is not None else None
+            cand = _classify(_Blob(gx, gy, bw, bh, bm, bink, boff), ink_g, k, w, h, min_d, max_d, s, off=off)
             if cand is not None and ink_g is not ink_lo:
                 # found on a re-scan: the raw ink there must not be a solid red area (a photo
                 # background, a filled emblem) that the higher level or rule removal hollowed out
                 cx, cy = cand.center[0] * s, cand.center[1] * s
-                fill, _ = _ellipse_fill(ink_lo, cx, cy, cand.axes[0] * s, cand.axes[1] * s, cand.angle, 0.0, 0.95)
+                fill, _ = _ellipse_fill(ink_lo, cx, cy, cand.axes[0] * s, cand.axes[1] * s, cand.angle, 0.0, 0.95,
+                                        off)
                 if fill > 0.5:
                     cand = None
             if cand is not None:
@@ -417,6 +438,40 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     cands = _suppress(cands)
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+#: the photo's background beyond the sheet: darker than this share of the paper's brightness
+OFF_SHEET_DARK = 0.6
+
+
+def off_sheet(img: np.ndarray, widen: int) -> np.ndarray | None:
+    """The area beyond the sheet's edge in a photo of the sheet (the table it lies on), widened by
+    ``widen`` px, as a uint8 mask; None where the sheet fills the image.
+
+    A stamp cut by the sheet's edge is cut there as by the image's edge: its outline along that
+    edge is no part of its ring, and its ring beyond it is not missing ink. The background is a
+    large dark area reaching the image's border; print is dark too, but thin (an opening removes
+    it) and inside the sheet."""
+    h, w = img.shape[:2]
+    v = img.max(axis=2) if img.ndim == 3 else img
+    paper = float(np.percentile(v[::4, ::4], 75))
+    dark = (v < OFF_SHEET_DARK * paper).astype(np.uint8)
+    if not (dark[0].any() or dark[-1].any() or dark[:, 0].any() or dark[:, -1].any()):
+        return None
+    r = max(3, int(round(min(h, w) * 0.012)))
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    border = set(np.unique(np.r_[labels[0], labels[-1], labels[:, 0], labels[:, -1]]).tolist()) - {0}
+    keep = [i for i in border if stats[i, cv2.CC_STAT_AREA] >= 4 * r * r]
+    if not keep:
+        return None
+    off = np.isin(labels, keep).astype(np.uint8)
+    # a sheet: what is left is most of the image and mostly paper (a photo of a room or a
+    # person has dark areas at its border too, but no sheet between them)
+    on = off == 0
+    if on.mean() < 0.5 or float((v[on] >= 0.8 * paper).mean()) < 0.7:
+        return None
+    return cv2.dilate(off, np.ones((2 * widen + 1, 2 * widen + 1), np.uint8))
 
 
 def _hough_circles(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, k: int, w: int, h: int,
@@ -528,17 +583,21 @@ def _inside(a: Box, b: Box) -> float:
 
 
 def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: float, max_d: float,
-              s: float, debug_sq: dict | None = None) -> SealCandidate | None:
+              s: float, debug_sq: dict | None = None, off: np.ndarray | None = None) -> SealCandidate | None:
+    """The blob as a seal (round, oval or square), or None. ``off``: the area beyond the sheet's
+    edge in a photo (``off_sheet``), which cuts a stamp the way the image's edge does."""
     best: SealCandidate | None = None
-    touches = blob.x <= 1 or blob.y <= 1 or blob.x + blob.w >= w - 1 or blob.y + blob.h >= h - 1
+    touches = (blob.x <= 1 or blob.y <= 1 or blob.x + blob.w >= w - 1 or blob.y + blob.h >= h - 1
+               or (blob.off is not None and bool(blob.off[blob.mask > 0].any())))
     fits = ["direct"]
     if max(blob.w, blob.h) >= 2.5 * min_d or touches:
         fits += ["circle", "robust"] if touches else ["robust", "circle"]
+        fits.append("contour")
     for how in fits:
         if best is not None and best.score >= 0.9:
             break  # a clean fit: no need for the robust ones
         fit = (_fit_circle(blob, k, w, h) if how == "circle"
-               else _fit_ellipse(blob, k, w, h, robust=(how == "robust")))
+               else _fit_ellipse(blob, k, w, h, robust=(how != "direct"), hull=(how != "contour")))
         if fit is None:
             continue
         ex, ey, a, b = fit[0] + blob.x, fit[1] + blob.y, fit[2], fit[3]
@@ -546,7 +605,7 @@ def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: flo
         lo_ax, hi_ax = min(a, b), max(a, b)
         if not (2 * hi_ax >= min_d and 2 * lo_ax <= max_d and lo_ax >= 0.45 * hi_ax):
             continue
-        f = _score_ellipse(ink_g, ex, ey, a, b, ang)
+        f = _score_ellipse(ink_g, ex, ey, a, b, ang, off)
         if f is None:
             continue
         score = _ellipse_score(f)
@@ -575,6 +634,14 @@ def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: flo
                                  blob, ink_g, s, w, h)
             elif debug_sq is not None:
                 debug_sq.update(sq)
+    if touches and (best is None or best.score < 0.8):
+        cut = _cut_square(blob, w, h, min_d, max_d)
+        if cut is not None:
+            cx, cy, side, ang, feats = cut
+            score = min(1.0, 0.5 + 0.5 * feats["frame"]) * 0.9
+            if best is None or score > best.score:
+                best = _make("square", blob.x + cx, blob.y + cy, side / 2 - k * 0.8, side / 2 - k * 0.8, ang, feats,
+                             score, blob, ink_g, s, w, h)
     return best
 
 
@@ -585,14 +652,7 @@ def _deskewed(blob: _Blob) -> tuple[np.ndarray, float]:
     ys, xs = np.nonzero(blob.mask)
     if len(xs) < 10:
         return blob.ink, 0.0
-    hull = cv2.convexHull(np.c_[xs, ys].astype(np.float32)).reshape(-1, 2)
-    best_a, best_area = 0.0, float("inf")
-    for a in np.arange(-45.0, 45.0, 1.5):
-        M = cv2.getRotationMatrix2D((0.0, 0.0), float(a), 1.0)[:, :2]
-        q = hull @ M.T
-        ar = float(np.ptp(q[:, 0]) * np.ptp(q[:, 1]))
-        if ar < best_area - 1e-6 or (abs(ar - best_area) < 1e-6 and abs(a) < abs(best_a)):
-            best_a, best_area = float(a), ar
+    best_a = _min_box_angle(cv2.convexHull(np.c_[xs, ys].astype(np.float32)).reshape(-1, 2))
     if abs(best_a) < 2.0:
         return blob.ink, 0.0
     c = (blob.w / 2, blob.h / 2)
@@ -606,6 +666,75 @@ def _deskewed(blob: _Blob) -> tuple[np.ndarray, float]:
     if len(xs) == 0:
         return blob.ink, 0.0
     return rot[ys.min():ys.max() + 1, xs.min():xs.max() + 1], best_a
+
+
+def _min_box_angle(pts: np.ndarray) -> float:
+    """The turn (degrees, as for ``cv2.getRotationMatrix2D``, within ±45) that gives ``pts`` the
+    smallest axis-aligned bounding box: a square frame pressed at an angle comes out upright."""
+    best_a, best_area = 0.0, float("inf")
+    for a in np.arange(-45.0, 45.0, 1.5):
+        M = cv2.getRotationMatrix2D((0.0, 0.0), float(a), 1.0)[:, :2]
+        q = pts @ M.T
+        ar = float(np.ptp(q[:, 0]) * np.ptp(q[:, 1]))
+        if ar < best_area - 1e-6 or (abs(ar - best_area) < 1e-6 and abs(a) < abs(best_a)):
+            best_a, best_area = float(a), ar
+    return best_a
+
+
+def _cut_square(blob: _Blob, w: int, h: int, min_d: float, max_d: float):
+    """A square stamp cut by the image's or the sheet's edge, possibly pressed at an angle:
+    (blob-local centre x, y, side, angle, features) or None.
+
+    Its visible outline (without the part along the edge) is a rectangle whose long side is the
+    stamp's side; the square is completed on the side where the edge is. It counts when the frame
+    is inked along every side that shows (at least three) and the inside is neither empty nor
+    filled — the test of an uncut square, on the part that is there."""
+    cnts, _ = cv2.findContours(blob.mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not cnts:
+        return None
+    c = max(cnts, key=cv2.contourArea).reshape(-1, 2)
+    gx, gy = c[:, 0] + blob.x, c[:, 1] + blob.y
+    edge = ~((gx > 1) & (gy > 1) & (gx < w - 2) & (gy < h - 2))
+    if blob.off is not None:
+        edge |= blob.off[c[:, 1], c[:, 0]] > 0
+    if edge.sum() < 5 or (~edge).sum() < 12:
+        return None
+    pts, at_edge = c[~edge].astype(np.float32), c[edge].astype(np.float32)
+    a = _min_box_angle(pts)
+    M = cv2.getRotationMatrix2D((0.0, 0.0), a, 1.0)[:, :2]
+    q, qe = pts @ M.T, at_edge @ M.T
+    (x0, y0), (x1, y1) = q.min(axis=0), q.max(axis=0)
+    side = max(x1 - x0, y1 - y0)
+    short = min(x1 - x0, y1 - y0)
+    if not (short >= 0.5 * side and min_d <= side <= max_d):
+        return None
+    if x1 - x0 < y1 - y0:  # completed towards the edge
+        x0, x1 = (x1 - side, x1) if qe[:, 0].mean() < (x0 + x1) / 2 else (x0, x0 + side)
+    else:
+        y0, y1 = (y1 - side, y1) if qe[:, 1].mean() < (y0 + y1) / 2 else (y0, y0 + side)
+    n = int(math.ceil(side)) + 4
+    A = np.c_[M, [2 - x0, 2 - y0]].astype(np.float32)
+    ink = cv2.warpAffine(blob.ink.astype(np.uint8), A, (n, n), flags=cv2.INTER_NEAREST) > 0
+    on = np.ones(blob.mask.shape, np.uint8) if blob.off is None else (blob.off == 0).astype(np.uint8)
+    on = cv2.warpAffine(on, A, (n, n), flags=cv2.INTER_NEAREST) > 0
+    t = max(2, int(0.12 * side))
+    bands = [(slice(0, t), slice(None), 0), (slice(n - t, n), slice(None), 0),
+             (slice(None), slice(0, t), 1), (slice(None), slice(n - t, n), 1)]
+    cov = []
+    for ys, xs, axis in bands:
+        seen, hit = on[ys, xs].any(axis=axis), ink[ys, xs].any(axis=axis)
+        if seen.mean() >= 0.3:
+            cov.append(float(hit[seen].mean()))
+    inner_on = on[2 * t:n - 2 * t, 2 * t:n - 2 * t]
+    if len(cov) < 3 or inner_on.sum() < 0.3 * inner_on.size:
+        return None
+    fill_in = float(ink[2 * t:n - 2 * t, 2 * t:n - 2 * t][inner_on].mean())
+    if min(cov) < 0.6 or np.mean(cov) < 0.8 or not 0.15 <= fill_in <= 0.7:
+        return None
+    ctr = np.array([(x0 + x1) / 2, (y0 + y1) / 2], np.float32) @ M  # back to blob-local
+    return float(ctr[0]), float(ctr[1]), side, a, {"frame": round(float(np.mean(cov)), 3),
+                                                   "frame_min": round(min(cov), 3), "fill_in": round(fill_in, 3),
+                                                   "fit": "cut square"}
 
 
 def _ellipse_score(f: dict) -> float:

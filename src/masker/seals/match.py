@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..text.glyphs import NEVER_ALIKE as _HARD
 from ..text.glyphs import looks_alike
@@ -50,6 +50,34 @@ def normalise(text: str) -> str:
     for full, short in _PROVINCES:
         t = t.replace(full, short)
     return t
+
+
+def normalise_confs(text: str, confs: list[float]) -> tuple[str, list[float]]:
+    """``normalise`` that carries each character's recogniser confidence along (the usual name
+    variants keep some of the characters of the longer form, with their confidences)."""
+    chars: list[tuple[str, float]] = []
+    padded = list(confs) + [0.0] * max(0, len(text or "") - len(confs))
+    for ch, c in zip(text or "", padded):
+        chars += [(x.upper(), c) for x in unicodedata.normalize("NFKC", ch) if x.isalnum()]
+    for full, short in [("有限责任公司", "有限公司")] + _PROVINCES:
+        keep = _subsequence(full, short)
+        t = "".join(ch for ch, _ in chars)
+        i = t.find(full)
+        while i >= 0:
+            chars[i:i + len(full)] = [chars[i + k] for k in keep]
+            t = "".join(ch for ch, _ in chars)
+            i = t.find(full, i + len(short))
+    return "".join(ch for ch, _ in chars), [c for _, c in chars]
+
+
+def _subsequence(full: str, short: str) -> list[int]:
+    """Indices in ``full`` of the characters of ``short``, in order (有限公司 in 有限责任公司)."""
+    out, j = [], 0
+    for i, ch in enumerate(full):
+        if j < len(short) and ch == short[j]:
+            out.append(i)
+            j += 1
+    return out
 
 
 def strip_province(t: str) -> str:
@@ -104,13 +132,14 @@ def _cost(pc: str, tc: str) -> float:
     return 0.5 if looks_alike(pc, tc) else 1.0
 
 
-def fuzzy_find(pattern: str, text: str, subs: list | None = None) -> tuple[float, int, int, list[bool]]:
+def fuzzy_find(pattern: str, text: str, subs: list | None = None,
+               at: list | None = None) -> tuple[float, int, int, list[bool]]:
     """Best approximate occurrence of ``pattern`` in ``text`` (semi-global edit distance).
 
     Returns (distance, start, end, wrong) where ``wrong[i]`` says pattern character ``i`` was
     not read as itself. Numerals/directions cost 3 to substitute, drop or add, so they are never
     taken for one another. ``subs``, when given, receives per pattern character the text character
-    it was read as (None where it was dropped)."""
+    it was read as (None where it was dropped); ``at`` its index in ``text`` (None likewise)."""
     n, m = len(pattern), len(text)
     if n == 0:
         return 0.0, 0, 0, []
@@ -130,6 +159,7 @@ def fuzzy_find(pattern: str, text: str, subs: list | None = None) -> tuple[float
     dist, end = D[n][j], j
     wrong = [False] * n
     got: list = [None] * n
+    where: list = [None] * n
     i = n
     while i > 0 and j > 0:
         pc, tc = pattern[i - 1], text[j - 1]
@@ -137,6 +167,7 @@ def fuzzy_find(pattern: str, text: str, subs: list | None = None) -> tuple[float
         if D[i][j] == D[i - 1][j - 1] + _cost(pc, tc):
             wrong[i - 1] = pc != tc
             got[i - 1] = tc
+            where[i - 1] = j - 1
             i, j = i - 1, j - 1
         elif D[i][j] == D[i - 1][j] + gap_p:
             wrong[i - 1] = True
@@ -147,6 +178,8 @@ def fuzzy_find(pattern: str, text: str, subs: list | None = None) -> tuple[float
         wrong[k] = True
     if subs is not None:
         subs[:] = got
+    if at is not None:
+        at[:] = where
     return dist, j, end, wrong
 
 
@@ -180,13 +213,19 @@ def distinctive_allowance(n_d: int) -> float:
     return 0.5 if n_d <= 3 else 1.0 if n_d <= 6 else n_d / 4.0
 
 
-def _texts(ring_text: str, inner_texts: list[str] | None) -> list[str]:
-    ring = normalise(ring_text)
-    out = [ring + ring] if ring else []   # cyclic: the reading may start anywhere on the ring
+def _texts(ring_text: str, inner_texts: list[str] | None,
+           ring_confs: list[float] | None = None) -> list[tuple[str, list[float] | None]]:
+    """The texts to look for the name in, each with its characters' confidences where known:
+    the ring twice (the reading may start anywhere on the ring), the inner lines, both."""
+    if ring_confs is not None:
+        ring, rc = normalise_confs(ring_text, ring_confs)
+    else:
+        ring, rc = normalise(ring_text), None
+    out: list[tuple[str, list[float] | None]] = [(ring + ring, rc + rc if rc is not None else None)] if ring else []
     inner = [normalise(t) for t in (inner_texts or []) if normalise(t)]
-    out += inner
+    out += [(t, None) for t in inner]
     if ring and inner:
-        out.append(ring + "".join(inner))
+        out.append((ring + "".join(inner), None))
     return out
 
 
@@ -205,13 +244,16 @@ CONFIDENT = 0.93
 
 
 def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
-               confident: bool = False) -> UnitMatch:
+               confident: bool = False, confs: list[float] | None = None) -> UnitMatch:
     """Does the seal whose ring reads ``ring_text`` (and whose inner lines read
     ``inner_texts``) belong to ``unit``? ``confident``: the recogniser was sure of this reading
     (score ≥ ``CONFIDENT``), so the distinctive part may hold lost characters and look-alikes
-    but no other character: 阿克苏新河水利建设 read cleanly is not 阿克苏新禾水利建设."""
+    but no other character: 阿克苏新河水利建设 read cleanly is not 阿克苏新禾水利建设.
+    ``confs``: the recogniser's confidence in each character of ``ring_text``; then it is the
+    other character's own confidence that decides (术 read at 0.37 in a line scoring 0.94 is a
+    misread 禾; 河 read at 0.99 is 河)."""
     u = normalise(unit)
-    texts = _texts(ring_text, inner_texts)
+    texts = _texts(ring_text, inner_texts, confs)
     if not u or not texts:
         return UnitMatch(False, 0.0, detail="nothing to compare")
     forms: list[tuple[str, str]] = [(u, "full")]
@@ -224,9 +266,10 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     best = UnitMatch(False, 0.0)
     for form, label in forms:
         d0, d1 = distinctive_span(form)
-        for t in texts:
+        for t, tconfs in texts:
             got: list = []
-            dist, a, b, wrong = fuzzy_find(form, t, got)
+            at: list = []
+            dist, a, b, wrong = fuzzy_find(form, t, got, at)
             # a misreading into a look-alike (喀→略) counted half in the distance already
             alike = [bool(w and g is not None and looks_alike(p, g)) for p, w, g in zip(form, wrong, got)]
             sim = max(0.0, 1.0 - dist / len(form))
@@ -254,7 +297,9 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
                 ok = False
             # read with confidence, it names another unit (only for a reading of a name like this
             # one: print misread as ring text says nothing)
-            contradicted = confident and d_other > 0 and sim >= 0.5
+            sure_other = _sure_others(form, wrong, got, at, alike, d0, d1, tconfs) if tconfs is not None else (
+                d_other if confident else 0)
+            contradicted = sure_other > 0 and sim >= 0.5
             if contradicted:
                 ok = False
             cand = UnitMatch(ok, sim, form=label, found=t[a:b],
@@ -265,6 +310,15 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             if (cand.matched, cand.similarity) > (best.matched, best.similarity):
                 best = cand
     return best
+
+
+def _sure_others(form: str, wrong: list[bool], got: list, at: list, alike: list[bool], d0: int, d1: int,
+                 confs: list[float]) -> int:
+    """Characters of the distinctive part read, with confidence ≥ ``CONFIDENT`` each, as another
+    character (not a look-alike): a namesake's word, not a misreading."""
+    return sum(1 for i in range(d0, d1)
+               if wrong[i] and got[i] is not None and not alike[i] and at[i] is not None
+               and at[i] < len(confs) and confs[at[i]] >= CONFIDENT)
 
 
 def names_other_place(text: str, start: int, unit_norm: str) -> bool:
@@ -295,7 +349,8 @@ CONSENSUS_MIN_SIMILARITY = 0.3
 
 
 def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str] | None = None,
-                        scores: list[float] | None = None, sources: list[str] | None = None) -> UnitMatch:
+                        scores: list[float] | None = None, sources: list[str] | None = None,
+                        confs: list[list[float]] | None = None) -> UnitMatch:
     """``match_unit`` over several readings of the same seal (renderings, variants): the best
     single reading, or their consensus — a character of the unit counts as read when any reading
     has it in place (each rendering loses different strokes under print or in pale ink).
@@ -303,18 +358,23 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
     unit (see ``match_unit``) rules the consensus out, and so do renderings (``sources``: the
     rendering each reading came from) that agree on other characters in the distinctive part —
     in two places of a long one (察 of 勘察 for 划 of 规划, 起 for 规): one degraded glyph may
-    look alike in every rendering, a namesake's word does too."""
+    look alike in every rendering, a namesake's word does too. ``confs``: per reading, the
+    recogniser's confidence in each character (see ``match_unit``)."""
     sure = [sc >= CONFIDENT for sc in scores] if scores is not None else [False] * len(ring_texts)
     srcs = list(sources) if sources is not None else [str(i) for i in range(len(ring_texts))]
-    pairs = [(t, c, v) for t, c, v in zip(ring_texts, sure, srcs) if normalise(t)]
-    ring_texts = [t for t, _c, _v in pairs]
-    renderings = [v.split("@")[0] for _t, _c, v in pairs]
-    singles = [match_unit(unit, t, inner_texts, confident=c) for t, c, _v in pairs] or [match_unit(unit, "", inner_texts)]
+    cfs = list(confs) if confs is not None else [None] * len(ring_texts)
+    pairs = [(t, c, v, cf) for t, c, v, cf in zip(ring_texts, sure, srcs, cfs) if normalise(t)]
+    ring_texts = [p[0] for p in pairs]
+    renderings = [p[2].split("@")[0] for p in pairs]
+    singles = ([match_unit(unit, t, inner_texts, confident=c, confs=cf) for t, c, _v, cf in pairs]
+               or [match_unit(unit, "", inner_texts)])
     best = max(singles, key=lambda m: (m.matched, m.similarity))
+    if any(m.contradicted for m in singles):
+        # one clear reading names another unit: noisier ones never outvote it, nor does another
+        # rendering's misread of that very character
+        return replace(best, matched=False, contradicted=True) if best.matched else best
     if best.matched or len(ring_texts) < 2:
         return best
-    if any(m.contradicted for m in singles):
-        return best  # one clear reading names another unit: noisier ones never outvote it
     u = normalise(unit)
     forms: list[tuple[str, str]] = [(u, "full")]
     core = strip_province(u)
@@ -357,6 +417,7 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         sim = 1.0 - errors / len(form)
         if ok and sim > best.similarity:
             return UnitMatch(True, sim, form=label + " (readings combined)", found=" / ".join(spans),
+                             distinctive_other=len(unresolved), distinctive_len=n_d,
                              detail=f"{label}, {len(spans)} readings combined: {form} ~ {' / '.join(spans)} "
                                     f"({errors} errors, {bad_d} in {form[d0:d1]})")
     return best
