@@ -201,6 +201,8 @@ class UnitMatch:
     #: a confident reading has another character in the distinctive part: another unit's stamp
     #: (新河 for 新禾), not a misreading of this one
     contradicted: bool = False
+    #: which characters of the unit's name (indices in its normalised form) were read so
+    contradicted_at: frozenset = frozenset()
 
 
 def other_allowance(n_d: int) -> int:
@@ -241,6 +243,11 @@ def distinctive_span(form: str) -> tuple[int, int]:
 #: recogniser confidence above which a reading's characters are taken as read: a character there
 #: that differs from the unit's (and is no look-alike) is a different character, not a misreading
 CONFIDENT = 0.93
+#: mean character confidence of a reading good enough that a sure character in it is taken as read
+READING_SURE = 0.9
+#: confidence of one character, in such a reading, above which it is taken as read (禾 at 0.92 in
+#: a reading of 0.96 is 禾; 术 at 0.37 is a misread 禾)
+CHAR_SURE = 0.9
 
 
 def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
@@ -264,6 +271,7 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     if deep not in (u, core) and distinctive_len(deep) >= 4:
         forms.append((deep, "without place names"))
     best = UnitMatch(False, 0.0)
+    vetoed: set[int] = set()  # characters of the unit (indices in ``u``) read surely as others
     for form, label in forms:
         d0, d1 = distinctive_span(form)
         for t, tconfs in texts:
@@ -296,12 +304,18 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             if d_other > other_allowance(n_d):
                 ok = False
             # read with confidence, it names another unit (only for a reading of a name like this
-            # one: print misread as ring text says nothing)
-            sure_other = _sure_others(form, wrong, got, at, alike, d0, d1, tconfs) if tconfs is not None else (
-                d_other if confident else 0)
-            contradicted = sure_other > 0 and sim >= 0.5
+            # one: print misread as ring text says nothing); so does another place read surely
+            # (车市 of 库车市 for 沙雅县)
+            if tconfs is not None:
+                sure = _sure_positions(wrong, got, at, alike, d0, d1, tconfs, CHAR_SURE)
+                if conflict and label == "full":
+                    sure += _sure_positions(wrong, got, at, alike, 0, d0, tconfs, CONFIDENT)
+            else:
+                sure = [i for i in range(d0, d1) if confident and wrong[i] and got[i] is not None and not alike[i]]
+            contradicted = bool(sure) and sim >= 0.5
             if contradicted:
                 ok = False
+                vetoed |= {len(u) - len(form) + i for i in sure}
             cand = UnitMatch(ok, sim, form=label, found=t[a:b],
                              detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})"
                                     + ("; read with confidence as another name" if contradicted else ""),
@@ -309,16 +323,27 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
                              distinctive_len=n_d, contradicted=contradicted)
             if (cand.matched, cand.similarity) > (best.matched, best.similarity):
                 best = cand
+    if vetoed:  # the ring, read surely, names another unit: a partial match elsewhere (an inner line) is moot
+        return replace(best, matched=False, contradicted=True, contradicted_at=frozenset(vetoed))
     return best
 
 
-def _sure_others(form: str, wrong: list[bool], got: list, at: list, alike: list[bool], d0: int, d1: int,
-                 confs: list[float]) -> int:
-    """Characters of the distinctive part read, with confidence ≥ ``CONFIDENT`` each, as another
-    character (not a look-alike): a namesake's word, not a misreading."""
-    return sum(1 for i in range(d0, d1)
-               if wrong[i] and got[i] is not None and not alike[i] and at[i] is not None
-               and at[i] < len(confs) and confs[at[i]] >= CONFIDENT)
+def _sure_positions(wrong: list[bool], got: list, at: list, alike: list[bool], lo: int, hi: int,
+                    confs: list[float], level: float) -> list[int]:
+    """Characters of the name in ``lo:hi`` read, with confidence ≥ ``level`` each, as another
+    character (not a look-alike): a namesake's word, not a misreading. Only in a reading that
+    is good as a whole (``READING_SURE``): in a pale stamp's noisy reading the recogniser is sure of
+    the odd damaged glyph too (科 at 0.94 for a 利 that lost strokes)."""
+    if not _reading_sure(confs):
+        return []
+    return [i for i in range(lo, hi)
+            if wrong[i] and got[i] is not None and not alike[i] and at[i] is not None
+            and at[i] < len(confs) and confs[at[i]] >= level]
+
+
+def _reading_sure(confs: list[float] | None) -> bool:
+    """Is a reading good as a whole (mean character confidence ≥ ``READING_SURE``)?"""
+    return bool(confs) and sum(confs) / len(confs) >= READING_SURE
 
 
 def names_other_place(text: str, start: int, unit_norm: str) -> bool:
@@ -342,6 +367,24 @@ def names_other_place(text: str, start: int, unit_norm: str) -> bool:
             return True
     return False
 
+
+def _read_as_itself(unit: str, ring_texts: list[str]) -> set[int]:
+    """Characters of the unit's name (indices in its normalised form) that some reading of the
+    name has in place, as themselves or as a look-alike."""
+    u = normalise(unit)
+    out: set[int] = set()
+    for t in ring_texts:
+        tt = normalise(t)
+        got: list = []
+        dist, _a, _b, wrong = fuzzy_find(u, tt + tt, got)
+        if u and 1.0 - dist / len(u) >= CONSENSUS_MIN_SIMILARITY:
+            out |= {i for i, (w, g) in enumerate(zip(wrong, got)) if not w or (g is not None and looks_alike(u[i], g))}
+    return out
+
+
+#: an other character read in the distinctive part counts towards renderings agreeing on a
+#: namesake's word only when the recogniser gave it at least this confidence
+AGREE_CONF = 0.6
 
 #: a reading joins the character-by-character consensus when this much of the name is in it, in
 #: place: a pale stamp's noisier renderings still carry the odd character the others lost
@@ -369,10 +412,11 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
     singles = ([match_unit(unit, t, inner_texts, confident=c, confs=cf) for t, c, _v, cf in pairs]
                or [match_unit(unit, "", inner_texts)])
     best = max(singles, key=lambda m: (m.matched, m.similarity))
-    if any(m.contradicted for m in singles):
-        # one clear reading names another unit: noisier ones never outvote it, nor does another
-        # rendering's misread of that very character
-        return replace(best, matched=False, contradicted=True) if best.matched else best
+    contra = set().union(*(m.contradicted_at for m in singles if m.contradicted))
+    if any(m.contradicted for m in singles) and (not contra or contra - _read_as_itself(unit, ring_texts)):
+        # one clear reading names another unit, and no reading has the unit's own character there:
+        # noisier readings never outvote it (where one reads it, 电 at 0.91 for 山 is a misreading)
+        return replace(best, matched=False, contradicted=True)
     if best.matched or len(ring_texts) < 2:
         return best
     u = normalise(unit)
@@ -386,10 +430,12 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         spans = []
         inserted = []
         seen: dict[tuple[int, str], set[str]] = {}  # (position, other character) -> renderings
-        for t, rendering in zip(ring_texts, renderings):
-            tt = normalise(t)
+        other: set[int] = set()  # positions of the distinctive part some reading has as another character
+        for t, rendering, cf in zip(ring_texts, renderings, [p[3] for p in pairs]):
+            tt, tc = normalise_confs(t, cf) if cf is not None else (normalise(t), None)
             got: list = []
-            dist, a, b, wrong = fuzzy_find(form, tt + tt, got)
+            at: list = []
+            dist, a, b, wrong = fuzzy_find(form, tt + tt, got, at)
             if 1.0 - dist / len(form) < CONSENSUS_MIN_SIMILARITY:
                 continue  # this reading is not of this name at all
             wrong_all = wrong if wrong_all is None else [x and y for x, y in zip(wrong_all, wrong)]
@@ -397,13 +443,16 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
             inserted.append((b - a) - sum(g is not None for g in got))
             for i in range(d0, d1):
                 if wrong[i] and got[i] is not None and not looks_alike(form[i], got[i]):
-                    seen.setdefault((i, got[i]), set()).add(rendering)
+                    other.add(i)
+                    # a glyph the recogniser itself doubts is a damaged one, not a namesake's word
+                    if tc is None or tc[at[i] % len(tc)] >= AGREE_CONF:
+                        seen.setdefault((i, got[i]), set()).add(rendering)
         if wrong_all is None or len(spans) < 2:
             continue
         n_d = d1 - d0
         # distinctive characters no reading has, read as another character by some: as for a
         # single reading, none in a short distinctive part and one in a long one
-        unresolved = {i for (i, _ch) in seen if wrong_all[i]}
+        unresolved = {i for i in other if wrong_all[i]}
         if len(unresolved) > other_allowance(n_d):
             continue
         agreed = {i for (i, _ch), v in seen.items() if len(v) >= 2}

@@ -1,0 +1,223 @@
+"""Rules for the stress pages' hard cases (issue 3): stamps cut by the sheet's edge in a photo,
+an oval merged with a red table, a square stamp turned and cut, and the recogniser's confidence
+per character telling a misreading (新术 for 新禾) from a namesake (新河).
+
+Detection runs on generated stress pages (``samples.synth.seals.seal_test_page``, the benchmark's
+own pages); reading runs the real recogniser. The matching rules take real readings of those
+stamps, with the confidences the recogniser gave each character."""
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from masker.finders.base import Query
+from masker.finders.seal import SealFinder
+from masker.io import load
+from masker.seals.detect import detect_seals, off_sheet
+from masker.seals.match import match_unit, match_unit_readings, normalise, normalise_confs
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from bench_seals import STRESS_OTHER, STRESS_OWN, STRESS_SIBLING  # noqa: E402
+
+#: the seal finder's lower bound on a stamp's diameter on these pages (from their text's height)
+MIN_DIAMETER = 105.6
+
+
+def _stress_page(seed: int, i: int):
+    """Page ``i`` of stress seed ``seed``, exactly as the benchmark makes it (JPEG round trip)."""
+    from samples.synth.seals import seal_test_page
+
+    own = STRESS_OWN[i % len(STRESS_OWN)]
+    img, gt = seal_test_page(seed * 1000 + i, own, [u for u in STRESS_OTHER if u != own], n_own=1,
+                             n_other=1 + (i % 2))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=92)
+    return buf.getvalue(), gt, own
+
+
+def _own_found(data: bytes, gt: dict):
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    box = next(s["box"] for s in gt["seals"] if s["own"])
+    for c in detect_seals(img, min_diameter=MIN_DIAMETER):
+        ix = max(0.0, min(c.box[2], box[2]) - max(c.box[0], box[0]))
+        iy = max(0.0, min(c.box[3], box[3]) - max(c.box[1], box[1]))
+        if ix * iy >= 0.9 * (box[2] - box[0]) * (box[3] - box[1]):
+            return c
+    return None
+
+
+def test_off_sheet_is_the_photos_background_only():
+    # a sheet photographed on a dark table, at an angle: the table is off the sheet
+    img = np.full((600, 500, 3), 80, np.uint8)
+    sheet = np.array([[60, 20], [480, 60], [450, 590], [30, 560]], np.int32)
+    cv2.fillPoly(img, [sheet], (235, 235, 232))
+    cv2.putText(img, "text line", (120, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
+    off = off_sheet(img, 2)
+    assert off is not None
+    assert off[5, 5] and off[590, 490] and not off[300, 250] and not off[300, 150]  # print is on the sheet
+    # a scan: no background at all
+    page = np.full((600, 500, 3), 240, np.uint8)
+    cv2.putText(page, "text line", (20, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
+    assert off_sheet(page, 2) is None
+
+
+@pytest.mark.parametrize("seed, i", [(23, 7), (23, 15)])
+def test_a_round_stamp_cut_by_the_sheets_edge_is_found(seed, i):
+    # phone photos with the stamp running off the sheet onto the table: the fit ignores the sheet's
+    # edge as it ignores the image's
+    data, gt, _own = _stress_page(seed, i)
+    c = _own_found(data, gt)
+    assert c is not None and c.shape == "round" and c.cut_by_edge
+
+
+def test_an_oval_cut_by_the_sheets_edge_and_touching_a_red_table_is_found():
+    # the table's rules stick to the oval's ring: the hull of the blob runs to their ends, the
+    # outer contour still follows the ring
+    data, gt, _own = _stress_page(23, 12)
+    c = _own_found(data, gt)
+    assert c is not None and c.shape == "oval" and c.cut_by_edge
+
+
+@pytest.fixture(scope="module")
+def cut_square_page(masker_real):
+    data, gt, own = _stress_page(31, 7)
+    doc = load(data, name="stress_31_7.jpg")
+    return masker_real.analyse(doc.pages[0]), gt, own
+
+
+def test_a_square_stamp_turned_and_cut_by_the_edge_is_found_as_square(cut_square_page):
+    ctx, gt, _own = cut_square_page
+    img = ctx.image
+    c = _own_found(cv2.imencode(".png", img)[1].tobytes(), gt)
+    assert c is not None and c.shape == "square" and c.cut_by_edge and abs(abs(c.angle) - 20) < 5
+
+
+def test_a_cut_square_stamp_is_read_and_masked_only_for_its_unit(cut_square_page):
+    ctx, gt, own = cut_square_page
+    box = next(s["box"] for s in gt["seals"] if s["own"])
+    out = SealFinder().find(ctx, Query("张三", own))
+    assert any(min(m.box[2], box[2]) - max(m.box[0], box[0]) > 0.9 * (box[2] - box[0]) for m in out.masks)
+    assert not SealFinder().find(ctx, Query("张三", STRESS_SIBLING[own])).masks
+
+
+def test_normalise_carries_each_characters_confidence():
+    text = "新疆维吾尔自治区阿克苏 天河水利有限责任公司"
+    confs = [i / 100 for i in range(len(text))]
+    t, c = normalise_confs(text, confs)
+    assert t == normalise(text) and len(c) == len(t)
+    assert c[:2] == [0.0, 0.01] and c[2] == confs[text.index("阿")]  # 新疆 kept, 维吾尔自治区 dropped
+    assert c[-1] == confs[-1] and c[-2] == confs[-2]  # 公司 of 有限责任公司 keep theirs
+
+
+# a stamp of 阿克苏新禾水利建设有限公司 (stress seed 23, page 20) as the recogniser read it: the
+# line scores 0.94, yet 术 is at 0.37 — a misread 禾; the cleaned rendering reads 禾 at 0.96
+XINHE_SCAN = ("克苏新术水利建设有限公司", 0.936, [0.95, 0.98, 1.0, 0.37, 1.0, 1.0, 1.0, 1.0, 1.0, 0.96, 1.0, 0.98])
+XINHE_CLEAN = ("克苏禾水利建设有限公司", 0.926, [1.0, 1.0, 0.96, 1.0, 1.0, 1.0, 0.6, 1.0, 1.0, 1.0, 0.63])
+
+
+def test_an_unsure_other_character_in_a_sure_line_is_a_misreading():
+    t, _sc, confs = XINHE_SCAN
+    m = match_unit("阿克苏新禾水利建设有限公司", t, confident=True, confs=confs)
+    assert m.matched and not m.contradicted
+    # the line score alone took 术 as read, and the stamp for a namesake's
+    assert match_unit("阿克苏新禾水利建设有限公司", t, confident=True).contradicted
+
+
+def test_a_sure_character_of_a_namesake_vetoes_the_misread_one():
+    # given the namesake 新河: the scan's unsure 术 would pass as a misread 河, but the cleaned
+    # rendering reads 禾 with confidence — another unit's stamp
+    readings = [XINHE_SCAN, XINHE_CLEAN]
+    args = ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], ["scan", "clean"],
+            [c for _t, _s, c in readings])
+    assert not match_unit_readings("阿克苏新河水利建设有限公司", *args).matched
+    assert match_unit_readings("阿克苏新河水利建设有限公司", *args).contradicted
+    assert match_unit_readings("阿克苏新禾水利建设有限公司", *args).matched
+
+
+def test_a_sure_character_in_a_noisy_reading_is_no_namesakes_word():
+    # a pale 勘察设计院 (stress seed 7, page 10): a reading scoring 0.69 in all is sure of 科 (0.94)
+    # where 利 lost strokes; only a reading good as a whole names another unit
+    t = "潮克苏地区作科状电联察设计院"
+    confs = [0.41, 1.0, 0.53, 1.0, 1.0, 0.40, 0.94, 0.41, 0.99, 0.14, 0.41, 1.0, 0.49, 1.0]
+    assert not match_unit("阿克苏地区水利水电勘察设计院", t, confs=confs).contradicted
+
+
+# stress seed 7, page 10: three renderings of a pale 阿克苏地区水利水电勘察设计院, with the
+# recogniser's confidence per character
+PALE = [
+    ("克苏地区有科求电察设计院", "scan", [1.0, 0.49, 0.99, 0.98, 0.16, 0.86, 0.27, 0.98, 0.48, 1.0, 0.72, 0.94]),
+    ("阿克莎地区角與水电匙泰设甘院", "clean",
+     [0.73, 1.0, 0.95, 1.0, 0.54, 0.14, 0.30, 0.53, 1.0, 0.37, 0.25, 1.0, 0.59, 0.99]),
+    ("网美多地天水科不电起春设于股", "red",
+     [0.51, 0.18, 0.35, 0.95, 0.78, 0.73, 0.35, 0.95, 0.86, 0.68, 0.58, 0.60, 0.39, 0.65]),
+    ("网克苏地区办科水电起察设甘院", "clean@0.08-0.38",
+     [0.24, 1.0, 0.95, 1.0, 0.92, 0.37, 0.48, 0.87, 1.0, 0.50, 0.24, 1.0, 0.57, 1.0]),
+    ("网美多地天水利不电起春设皮股", "red@0.06-0.42",
+     [0.60, 0.17, 0.26, 0.99, 0.27, 0.73, 0.45, 0.64, 0.94, 0.54, 0.42, 0.43, 0.43, 0.21]),
+]
+
+
+def _pale(unit: str):
+    return match_unit_readings(unit, [t for t, _v, _c in PALE], [], None, [v for _t, v, _c in PALE],
+                               [c for _t, _v, c in PALE])
+
+
+def test_renderings_agree_on_a_namesakes_word_only_where_the_recogniser_is_fairly_sure():
+    # 科 for 利 is sure in one rendering only, 起 for 勘 in one only: damaged glyphs, combined
+    assert _pale("阿克苏地区水利水电勘察设计院").matched
+    # the namesake 规划 still has two characters no reading has (规, 划)
+    assert not _pale("阿克苏地区水利水电规划设计院").matched
+    # without the confidences, 科 and 起 each read in two renderings look like a namesake's word
+    assert not match_unit_readings("阿克苏地区水利水电勘察设计院", [t for t, _v, _c in PALE], [], None,
+                                   [v for _t, v, _c in PALE]).matched
+
+
+def test_a_sure_reading_of_a_namesake_is_not_outvoted_by_a_noisier_one():
+    # stress seed 11, page 20, given the namesake 新河: the scan reads 禾 at 0.92 in a line of 0.96;
+    # the noisier renderings are unsure of it — the stamp is 新禾's
+    readings = [("阿克苏新禾水利建设有限司", 0.96, [0.98, 1.0, 1.0, 1.0, 0.92, 0.95, 1.0, 1.0, 1.0, 0.95, 0.99, 0.74]),
+                ("阿克苏新禾水利建有限公司", 0.88, [0.99, 1.0, 0.99, 1.0, 0.71, 0.96, 1.0, 0.67, 0.83, 1.0, 0.35, 1.0])]
+    args = ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], ["scan", "clean"],
+            [c for _t, _s, c in readings])
+    assert not match_unit_readings("阿克苏新河水利建设有限公司", *args).matched
+    assert match_unit_readings("阿克苏新禾水利建设有限公司", *args).matched
+
+
+def test_a_sure_reading_of_another_place_vetoes_a_reading_that_lost_it():
+    # stress seed 11, page 3, given 沙雅县灌溉管理站: the scan reads 车市 of 库车市 surely; the red
+    # rendering lost 市, and 库车灌溉管理 alone names no place
+    readings = [("车市灌溉管理站", 0.99, [0.96, 1.0, 1.0, 0.99, 1.0, 1.0, 1.0]),
+                ("库车灌溉管理", 0.91, [0.98, 0.75, 1.0, 0.73, 1.0, 1.0])]
+    args = ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], ["scan", "red"],
+            [c for _t, _s, c in readings])
+    assert not match_unit_readings("沙雅县灌溉管理站", *args).matched
+    assert match_unit_readings("库车市灌溉管理站", *args).matched
+
+
+def test_an_inner_line_does_not_outvote_a_sure_ring():
+    # stress seed 11, page 5, given 天山: the ring reads 天河 surely; an inner line that lost the
+    # distinctive characters (水利水电工程有限公) must not carry the match
+    t, confs = "新天河水利水电工程有限公司", [0.95] + [1.0] * 11 + [0.68]
+    m = match_unit("新疆天山水利水电工程有限公司", t, ["水利水电工程有限公"], confs=confs)
+    assert not m.matched and m.contradicted
+    assert match_unit("新疆天河水利水电工程有限公司", t, ["水利水电工程有限公"], confs=confs).matched
+
+
+def test_a_sure_misreading_is_outvoted_where_another_reading_has_the_character():
+    # the real 交通银行股份有限公司佛山分行 seal (shared/realworld): one rendering is sure of 电
+    # (0.91) where 山 stands, another reads 山 — a misreading, not a namesake
+    readings = [("交通银行股份有限公司佛电分行", 0.96,
+                 [1.0, 1.0, 0.98, 1.0, 1.0, 0.72, 1.0, 1.0, 0.93, 1.0, 1.0, 0.91, 1.0, 0.93]),
+                ("交通第行股公有限会司佛山分行", 0.86,
+                 [1.0, 1.0, 0.37, 0.79, 0.97, 0.56, 1.0, 1.0, 0.87, 0.95, 1.0, 0.85, 0.97, 0.72])]
+    args = ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], ["clean", "red"],
+            [c for _t, _s, c in readings])
+    assert match_unit_readings("交通银行股份有限公司佛山分行", *args).matched
+    # a place misread at 0.90 (庆 for 天 of 天津) is below the bar for a place
+    t, confs = "庆津瑞佳讯贸易有限公司", [0.90, 1.0, 0.99, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.78]
+    assert match_unit("天津瑞佳讯贸易有限公司", t, confs=confs).matched
