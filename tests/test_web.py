@@ -112,7 +112,8 @@ def test_upload_see_edit_download(page, server, tmp_path):
     # the box sits where the name was drawn (page is 1000 px wide, shown at the sheet's width)
     sheet = pg.locator(".sheet").bounding_box()
     s = sheet["width"] / 1000
-    bb = box.bounding_box()
+    # a locator, not the element handle: the page may re-render the boxes once the analysis ends
+    bb = pg.locator(".box.mask.name").first.bounding_box()
     cx, cy = (bb["x"] - sheet["x"]) / s + bb["width"] / s / 2, (bb["y"] - sheet["y"]) / s + bb["height"] / s / 2
     assert expected[0] <= cx <= expected[2] and expected[1] <= cy <= expected[3]
 

@@ -15,7 +15,6 @@ Settings (measured on this 2-core machine, see shared/notes/ocr-measurements.md 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from typing import Sequence
 
@@ -27,6 +26,7 @@ from .cascade import Focus, splice
 from .charboxes import Span, span_quads, spans
 from .models import int8_first_pass
 from .recognizer import LineRecognizer
+from .runtime import adopt, open_model, rapidocr_params, runtime_name, threads
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +43,6 @@ FIRST_PASS_SQUEEZE = 0.5
 TEXT_SCORE = 0.5
 
 
-def _threads() -> int:
-    return int(os.environ.get("MASKER_OCR_THREADS", "0") or 0)
-
-
-def _session(path):
-    """An onnxruntime session set up as rapidocr sets up its own (threads, no memory arena)."""
-    import onnxruntime as ort
-
-    so = ort.SessionOptions()
-    so.log_severity_level = 4
-    so.enable_cpu_mem_arena = False
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    if _threads() > 0:
-        so.intra_op_num_threads = _threads()
-        so.inter_op_num_threads = 1
-    sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-    name = sess.get_inputs()[0].name
-    return lambda batch: sess.run(None, {name: batch})[0]
-
-
 class RapidOcrEngine:
     name = "rapidocr"
     #: ``read`` takes a ``focus`` (``Masker.analyse`` passes one when it knows the query)
@@ -72,15 +52,20 @@ class RapidOcrEngine:
         from rapidocr import RapidOCR  # imported here: heavy, and optional for NullEngine users
 
         p = dict(DEFAULT_PARAMS)
-        threads = _threads()
-        if threads > 0:
-            p["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+        if threads() > 0:
+            p["EngineConfig.onnxruntime.intra_op_num_threads"] = threads()
             p["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+        #: the inference runtime of the detector and recogniser (``masker.ocr.runtime``)
+        self.runtime = runtime_name()
+        p.update(rapidocr_params(self.runtime))
         if params:
             p.update(params)
         self.params = p
         self.squeeze = squeeze
         self._ocr = RapidOCR(params=p)
+        if "Rec.model_path" in p:  # sessions rapidocr built on OpenVINO: made thread-safe
+            for key, stage in (("Det", self._ocr._load_det_model()), ("Rec", self._ocr._load_rec_model())):
+                stage.session = _Adopted(adopt(stage.session), p[f"{key}.model_path"])
         self._lines: LineRecognizer | None = None
         self._first: LineRecognizer | None = None
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
@@ -103,11 +88,10 @@ class RapidOcrEngine:
         matches (``masker.ocr.models``), else the fp32 one."""
         if self._first is None:
             self._first = self.line_recognizer
-            rec = self._ocr._load_rec_model()
-            src = getattr(getattr(rec.session, "session", None), "_model_path", None)
+            src = _model_path(self._ocr._load_rec_model().session)
             int8 = int8_first_pass(str(src)) if src else None
             if int8 is not None:
-                self._first = LineRecognizer(_session(int8), self.line_recognizer.charset)
+                self._first = LineRecognizer(open_model(int8, self.runtime), self.line_recognizer.charset)
         return self._first
 
     def read(self, image: np.ndarray, focus: Focus | None = None) -> list[TextLine]:
@@ -179,3 +163,18 @@ class RapidOcrEngine:
         rec = self._ocr._load_rec_model() if hasattr(self._ocr, "_load_rec_model") else self._ocr.text_rec
         out = rec(TextRecInput(img=list(imgs), return_word_box=False))
         return [(str(t), float(s)) for t, s in zip(out.txts, out.scores)]
+
+
+def _model_path(session) -> str | None:
+    """The ONNX file behind a session: one we adopted, or rapidocr's onnxruntime one."""
+    return getattr(session, "model_path", None) or getattr(getattr(session, "session", None), "_model_path", None)
+
+
+class _Adopted:
+    """A session rapidocr built, as our callable, remembering its model file."""
+
+    def __init__(self, run, model_path: str | None):
+        self.run, self.model_path = run, model_path
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        return self.run(batch)

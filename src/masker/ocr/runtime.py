@@ -1,0 +1,138 @@
+"""Which inference runtime runs the PP-OCR models (the same ONNX files either way).
+
+Why OpenVINO by default: on this machine's CPU (AMD EPYC with AVX-512 BF16) OpenVINO runs the
+PP-OCRv6 small detector in ~0.37× and the recogniser in ~0.5× of onnxruntime's time
+(``benchmarks/bench_runtime.py``). Most of that comes from OpenVINO's default inference precision,
+bf16 on CPUs that have it: the class probabilities move by a few hundredths, which the name
+benchmark does not notice (README, "Speed"). On CPUs without bf16 it runs fp32 (~0.8× of
+onnxruntime's time, identical outputs).
+
+``MASKER_OCR_RUNTIME`` chooses: ``auto`` (OpenVINO when it is installed, else onnxruntime),
+``openvino``, ``onnxruntime``. ``MASKER_OCR_PRECISION=f32`` keeps OpenVINO in fp32.
+``MASKER_OCR_THREADS`` sets the threads of either (0: the runtime's default, one per core).
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..errors import OptionError
+
+RUNTIMES = ("auto", "openvino", "onnxruntime")
+#: the PP-OCRv6 small files inside the rapidocr wheel (its onnxruntime defaults)
+DET_MODEL, REC_MODEL = "PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"
+
+#: OpenVINO's CPU plugin keeps compiled kernels per input shape (5000 by default); line widths
+#: change with every batch, so a long-lived worker grew by ~13 MB a page (1.2 GB after 40 pages).
+#: 64 keeps it bounded at the same speed (measured: CPU time within 2% over 40 pages).
+KERNEL_CACHE = 64
+
+#: ``batch -> first output``: how the detector and recogniser are called
+Model = Callable[[np.ndarray], np.ndarray]
+
+
+def threads() -> int:
+    return int(os.environ.get("MASKER_OCR_THREADS", "0") or 0)
+
+
+def runtime_name() -> str:
+    """The runtime chosen by ``MASKER_OCR_RUNTIME`` (``auto`` resolved)."""
+    name = (os.environ.get("MASKER_OCR_RUNTIME") or "auto").lower()
+    if name not in RUNTIMES:
+        raise OptionError(f"未知的推理运行时 / unknown OCR runtime: {name} (auto, openvino, onnxruntime)")
+    if name == "auto":
+        name = "openvino" if importlib.util.find_spec("openvino") is not None else "onnxruntime"
+    return name
+
+
+def open_model(path: str | Path, runtime: str | None = None) -> Model:
+    """Load an ONNX model on ``runtime`` (default: ``runtime_name()``)."""
+    runtime = runtime or runtime_name()
+    if runtime == "openvino":
+        import openvino as ov
+
+        return _openvino(ov.Core().compile_model(str(path), "CPU", _openvino_config()))
+    return _onnxruntime(Path(path))
+
+
+def rapidocr_params(runtime: str) -> dict:
+    """rapidocr settings that make it build its detector and recogniser on ``runtime`` from the
+    PP-OCRv6 small ONNX files in its wheel (never a download: rapidocr's OpenVINO defaults name
+    files it would fetch). Empty where onnxruntime is meant or the files are not there."""
+    if runtime != "openvino":
+        return {}
+    from rapidocr import EngineType
+
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or spec.origin is None:
+        return {}
+    det, rec = (Path(spec.origin).parent / "models" / name for name in (DET_MODEL, REC_MODEL))
+    if not (det.is_file() and rec.is_file()):
+        return {}
+    params = {"Det.engine_type": EngineType.OPENVINO, "Det.model_path": str(det),
+              "Rec.engine_type": EngineType.OPENVINO, "Rec.model_path": str(rec),
+              "EngineConfig.openvino.performance_hint": "LATENCY"}
+    if threads() > 0:
+        params["EngineConfig.openvino.inference_num_threads"] = threads()
+    return params
+
+
+def adopt(session) -> Model:
+    """Our callable for a session rapidocr built: OpenVINO ones get one infer request per thread
+    (rapidocr's single request is not thread-safe) and, where asked, fp32 precision."""
+    request = getattr(session, "session", None)
+    if not hasattr(request, "get_compiled_model"):
+        return session  # onnxruntime: rapidocr's session is thread-safe as it is
+    import openvino as ov
+
+    return _openvino(ov.Core().compile_model(session.model, "CPU", _openvino_config()))
+
+
+def _onnxruntime(path: Path) -> Model:
+    """An onnxruntime session set up as rapidocr sets up its own (threads, no memory arena)."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 4
+    so.enable_cpu_mem_arena = False
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads() > 0:
+        so.intra_op_num_threads = threads()
+        so.inter_op_num_threads = 1
+    sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    name = sess.get_inputs()[0].name
+    return lambda batch: sess.run(None, {name: batch})[0]
+
+
+def _openvino_config() -> dict[str, object]:
+    config: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY", "CPU_RUNTIME_CACHE_CAPACITY": KERNEL_CACHE}
+    if threads() > 0:
+        config["INFERENCE_NUM_THREADS"] = threads()
+    if (os.environ.get("MASKER_OCR_PRECISION") or "").lower() == "f32":
+        config["INFERENCE_PRECISION_HINT"] = "f32"
+    return config
+
+
+def _openvino(compiled) -> Model:
+    """Calls into an OpenVINO CPU model compiled for latency (one request at a time per thread).
+
+    One infer request per thread is reused (a request is not thread-safe; the API's thread pool
+    shares one engine): shapes change from call to call (line widths), which OpenVINO's
+    dynamic-shape CPU plugin handles without recompiling. The output is copied because the
+    request's buffer is overwritten by the next call.
+    """
+    local = threading.local()
+
+    def run(batch: np.ndarray) -> np.ndarray:
+        request = getattr(local, "request", None)
+        if request is None:
+            request = local.request = compiled.create_infer_request()
+        request.infer([np.ascontiguousarray(batch, np.float32)])
+        return np.array(request.get_output_tensor(0).data, copy=True)
+
+    return run

@@ -1,0 +1,94 @@
+"""The inference runtime under the OCR models (``masker.ocr.runtime``): chosen by environment,
+OpenVINO and onnxruntime reading a real rendered page alike, safe to share across threads, and
+memory that stays bounded while line widths change from call to call."""
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+import pytest
+
+from masker.errors import OptionError
+from masker.ocr import runtime
+from masker.ocr.rapid import RapidOcrEngine
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    """A rendered text page with names, numbers and a unit (the demo sample)."""
+    from pathlib import Path
+
+    img = cv2.imread(str(Path(__file__).resolve().parents[1] / "samples" / "demo" / "demo_employment_proof.png"))
+    assert img is not None
+    return img
+
+
+def test_runtime_is_chosen_by_environment(monkeypatch):
+    monkeypatch.setenv("MASKER_OCR_RUNTIME", "onnxruntime")
+    assert runtime.runtime_name() == "onnxruntime"
+    monkeypatch.setenv("MASKER_OCR_RUNTIME", "openvino")
+    assert runtime.runtime_name() == "openvino"
+    monkeypatch.setenv("MASKER_OCR_RUNTIME", "auto")
+    assert runtime.runtime_name() in ("openvino", "onnxruntime")
+    monkeypatch.setenv("MASKER_OCR_RUNTIME", "tensorflow")
+    with pytest.raises(OptionError):
+        runtime.runtime_name()
+
+
+def _engine(monkeypatch, name: str, precision: str = "") -> RapidOcrEngine:
+    monkeypatch.setenv("MASKER_OCR_RUNTIME", name)
+    monkeypatch.setenv("MASKER_OCR_PRECISION", precision)
+    return RapidOcrEngine()
+
+
+@pytest.mark.parametrize("precision", ["f32", ""])
+def test_openvino_reads_the_page_as_onnxruntime_does(monkeypatch, page, precision):
+    """fp32 OpenVINO gives onnxruntime's readings; the default (bf16 where the CPU has it) moves
+    probabilities by a few hundredths, which must not change what is read on a clean page."""
+    pytest.importorskip("openvino")
+    ref = _engine(monkeypatch, "onnxruntime").read(page)
+    ov = _engine(monkeypatch, "openvino", precision)
+    assert ov.runtime == "openvino"
+    got = ov.read(page)
+    assert [line.text for line in got] == [line.text for line in ref]
+    for a, b in zip(ref, got):
+        assert np.abs(np.asarray(a.box) - np.asarray(b.box)).max() <= 3
+
+
+def test_openvino_engine_is_safe_across_threads(monkeypatch, page):
+    """The API's thread pool shares one engine: concurrent reads give the single-thread reading."""
+    pytest.importorskip("openvino")
+    eng = _engine(monkeypatch, "openvino")
+    want = [line.text for line in eng.read(page)]
+    got: list[list[str]] = []
+
+    def work() -> None:
+        got.append([line.text for line in eng.read(page)])
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [want] * 3
+
+
+def test_openvino_memory_stays_bounded_over_many_widths(monkeypatch):
+    """OpenVINO keeps compiled kernels per input shape; masker caps that cache so that a
+    long-lived worker reading lines of every width does not grow without end."""
+    pytest.importorskip("openvino")
+    monkeypatch.setenv("MASKER_OCR_RUNTIME", "openvino")
+    rec = RapidOcrEngine().line_recognizer
+
+    def rss_mb() -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096 / 2**20
+
+    rng = np.random.default_rng(0)
+    crops = [np.full((32, int(w), 3), 255, np.uint8) for w in rng.integers(20, 900, 400)]
+    rec.read(crops[:100])
+    before = rss_mb()
+    for k in range(100, 400, 100):
+        rec.read(crops[k:k + 100])
+    assert rss_mb() - before < 150
