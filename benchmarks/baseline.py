@@ -6,10 +6,15 @@ import numpy as np
 
 
 class PlainOcrBaseline:
-    def __init__(self):
+    """``runtime="openvino"``: the same defaults with rapidocr's own OpenVINO engine on the same
+    model files (to show what the runtime alone gives, apart from masker's own work)."""
+
+    def __init__(self, runtime: str = "onnxruntime"):
         from rapidocr import RapidOCR
 
-        self._ocr = RapidOCR(params={"Global.log_level": "error"})
+        from masker.ocr.runtime import rapidocr_params
+
+        self._ocr = RapidOCR(params={"Global.log_level": "error", **rapidocr_params(runtime)})
 
     def find(self, image: np.ndarray, name: str) -> list[list[float]]:
         out = self._ocr(image, return_word_box=True, return_single_char_box=True)

@@ -4,7 +4,10 @@ policy; and the full-page OCR baseline (rapidocr defaults) in the same process, 
 compare on a busy machine. Also the unfocused analysis (every line read at full width, as check
 and audit do) for comparison.
 
-    python benchmarks/profile_propose.py --n 12 [--family independent]
+    python benchmarks/profile_propose.py --n 12 [--family independent] [--baseline-openvino]
+
+Python's allocations are traced only with ``--trace-memory`` (tracing slows masker's Python parts
+down, not the models, so it would bias the ratio against masker).
 """
 from __future__ import annotations
 
@@ -26,6 +29,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=12)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--family", default="main")
+    ap.add_argument("--baseline-openvino", action="store_true",
+                    help="also time plain full-page OCR with rapidocr's defaults on OpenVINO")
+    ap.add_argument("--trace-memory", action="store_true")
     args = ap.parse_args()
     prefix = "profile" if args.family == "main" else f"profile-{args.family}"
     folder = REPO / "benchmarks" / "out" / f"{prefix}-{args.seed}-{args.n}"
@@ -35,8 +41,10 @@ def main() -> None:
     from baseline import PlainOcrBaseline
 
     base = PlainOcrBaseline()
+    base_ov = PlainOcrBaseline("openvino") if args.baseline_openvino else None
     shares: list[float] = []
-    tracemalloc.start()
+    if args.trace_memory:
+        tracemalloc.start()
     for page in gt["pages"]:
         t0 = time.perf_counter()
         doc = load(folder / page["file"])
@@ -66,24 +74,33 @@ def main() -> None:
         t0 = time.perf_counter()
         base.find(src.image, page["name"])
         times["baseline: plain full-page OCR"].append(time.perf_counter() - t0)
+        if base_ov is not None:
+            t0 = time.perf_counter()
+            base_ov.find(src.image, page["name"])
+            times["plain full-page OCR, rapidocr defaults on OpenVINO"].append(time.perf_counter() - t0)
         times["propose total (load + focused analyse + find + policy)"].append(
             times["load"][-1] + times["analyse (OCR + orientation), focused on the query"][-1]
             + times["find + policy (all finders)"][-1])
         doc.close()
-    _, peak = tracemalloc.get_traced_memory()
+    _, peak = tracemalloc.get_traced_memory() if args.trace_memory else (0, 0)
     tot = times["propose total (load + focused analyse + find + policy)"]
     ratios = sorted(a / b for a, b in zip(tot, times["baseline: plain full-page OCR"]))
     print(f"propose / plain OCR per page: median {statistics.median(ratios):.2f}, "
           f"p95 {ratios[int(0.95 * (len(ratios) - 1))]:.2f}; share of line width read again "
           f"at full width: median {statistics.median(shares) if shares else 0:.2f}\n")
+    if base_ov is not None:
+        r_ov = sorted(a / b for a, b in zip(tot, times["plain full-page OCR, rapidocr defaults on OpenVINO"]))
+        print(f"propose / plain OCR on OpenVINO per page: median {statistics.median(r_ov):.2f}, "
+              f"p95 {r_ov[int(0.95 * (len(r_ov) - 1))]:.2f}\n")
     print("| stage | median s/page | p95 s/page |\n|---|---|---|")
     for k, v in times.items():
         v = sorted(v)
         print(f"| {k} | {statistics.median(v):.3f} | {v[int(0.95 * (len(v) - 1))]:.3f} |")
     import resource
 
-    print(f"\npeak traced Python memory: {peak / 1e6:.0f} MB (onnxruntime's own arenas not included); "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB (baseline engine included)")
+    if args.trace_memory:
+        print(f"\npeak traced Python memory: {peak / 1e6:.0f} MB (the runtimes' own memory not included)")
+    print(f"\npeak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB (baseline engine included)")
 
 
 if __name__ == "__main__":

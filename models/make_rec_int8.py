@@ -20,7 +20,7 @@ where you want to try it; the script rewrites ``MANIFEST.json`` with the hashes 
 from __future__ import annotations
 
 import json
-import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -40,10 +40,11 @@ def source_model() -> Path:
 
 
 def calibration_batches(work: Path) -> list[np.ndarray]:
-    import cv2
-
     from masker.io import load
     from masker.ocr.rapid import RapidOcrEngine
+    from masker.ocr.recognizer import LineRecognizer
+
+    os.environ["MASKER_OCR_RUNTIME"] = "onnxruntime"  # the crops as the fp32 model's own runtime cuts them
 
     pages = work / "pages"
     subprocess.run([sys.executable, "-m", "samples.synth", "--out", str(pages), "--family", "main", "--seed", "101",
@@ -58,13 +59,8 @@ def calibration_batches(work: Path) -> list[np.ndarray]:
         cut, _ = eng._ocr.detect_and_crop(pre, rec)
         crops.extend(cut)
     rng = np.random.default_rng(0)
-    out = []
-    for i in sorted(rng.choice(len(crops), size=min(48, len(crops)), replace=False)):
-        c = crops[i]
-        w = max(8, int(math.ceil(48 * c.shape[1] / c.shape[0])))
-        x = cv2.resize(c, (w, 48)).astype(np.float32).transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
-        out.append(x[None])
-    return out
+    chosen = [crops[i] for i in sorted(rng.choice(len(crops), size=min(48, len(crops)), replace=False))]
+    return [LineRecognizer._batch([c], [max(8, LineRecognizer._width(c, 1.0))]) for c in chosen]
 
 
 def main() -> None:

@@ -64,8 +64,9 @@ class RapidOcrEngine:
         self.squeeze = squeeze
         self._ocr = RapidOCR(params=p)
         if "Rec.model_path" in p:  # sessions rapidocr built on OpenVINO: made thread-safe
-            for key, stage in (("Det", self._ocr._load_det_model()), ("Rec", self._ocr._load_rec_model())):
-                stage.session = _Adopted(adopt(stage.session), p[f"{key}.model_path"])
+            det, rec = self._ocr._load_det_model(), self._ocr._load_rec_model()
+            det.session = adopt(det.session, p["Det.model_path"])
+            rec.session = adopt(rec.session, p["Rec.model_path"], parallel=True)
         self._lines: LineRecognizer | None = None
         self._first: LineRecognizer | None = None
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
@@ -169,12 +170,3 @@ def _model_path(session) -> str | None:
     """The ONNX file behind a session: one we adopted, or rapidocr's onnxruntime one."""
     return getattr(session, "model_path", None) or getattr(getattr(session, "session", None), "_model_path", None)
 
-
-class _Adopted:
-    """A session rapidocr built, as our callable, remembering its model file."""
-
-    def __init__(self, run, model_path: str | None):
-        self.run, self.model_path = run, model_path
-
-    def __call__(self, batch: np.ndarray) -> np.ndarray:
-        return self.run(batch)

@@ -46,21 +46,27 @@ class LineRecognizer:
             return [got.get(i, Reading("", 0.0)) for i in range(len(crops))]
         widths = [self._width(c, squeeze) for c in crops]
         order = sorted(range(len(crops)), key=lambda i: widths[i])
+        groups = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        batches = [self._batch([crops[i] for i in ids], [widths[i] for i in ids]) for ids in groups]
+        many = getattr(self.session, "many", None)  # a runtime that can run batches side by side
+        preds = many(batches) if many else [self.session(b) for b in batches]
         out: list[Reading | None] = [None] * len(crops)
-        for start in range(0, len(order), self.batch_size):
-            ids = order[start:start + self.batch_size]
-            row_w = max(8, max(widths[i] for i in ids))
-            batch = np.zeros((len(ids), 3, REC_H, row_w), np.float32)
-            for r, i in enumerate(ids):
-                img = crops[i]
-                if img.ndim == 2:
-                    img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-                rs = cv2.resize(img, (widths[i], REC_H)).astype(np.float32)
-                batch[r, :, :, :widths[i]] = rs.transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
-            preds = self.session(batch)
-            for i, rd in zip(ids, decode(preds, self.charset, [widths[i] / row_w for i in ids])):
+        for ids, batch, pred in zip(groups, batches, preds):
+            for i, rd in zip(ids, decode(pred, self.charset, [widths[i] / batch.shape[3] for i in ids])):
                 out[i] = rd
         return out  # type: ignore[return-value]
+
+    @staticmethod
+    def _batch(crops: Sequence[np.ndarray], widths: list[int]) -> np.ndarray:
+        """Crops resized to the model's height and their widths, normalised to [-1, 1], padded
+        to the widest (at least 8 px)."""
+        batch = np.zeros((len(crops), 3, REC_H, max(8, max(widths))), np.float32)
+        for r, (img, w) in enumerate(zip(crops, widths)):
+            if img.ndim == 2:
+                img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+            rs = cv2.resize(img, (w, REC_H)).astype(np.float32)
+            batch[r, :, :, :w] = rs.transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
+        return batch
 
     @staticmethod
     def _width(crop: np.ndarray, squeeze: float) -> int:

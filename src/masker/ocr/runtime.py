@@ -54,9 +54,7 @@ def open_model(path: str | Path, runtime: str | None = None) -> Model:
     """Load an ONNX model on ``runtime`` (default: ``runtime_name()``)."""
     runtime = runtime or runtime_name()
     if runtime == "openvino":
-        import openvino as ov
-
-        return _openvino(ov.Core().compile_model(str(path), "CPU", _openvino_config()))
+        return OpenVinoModel(str(path), str(path))
     return _onnxruntime(Path(path))
 
 
@@ -82,15 +80,19 @@ def rapidocr_params(runtime: str) -> dict:
     return params
 
 
-def adopt(session) -> Model:
-    """Our callable for a session rapidocr built: OpenVINO ones get one infer request per thread
-    (rapidocr's single request is not thread-safe) and, where asked, fp32 precision."""
-    request = getattr(session, "session", None)
-    if not hasattr(request, "get_compiled_model"):
-        return session  # onnxruntime: rapidocr's session is thread-safe as it is
-    import openvino as ov
+def adopt(session, model_path: str | None = None, parallel: bool = False) -> Model:
+    """Our callable for a session rapidocr built. OpenVINO ones are compiled again from the model
+    rapidocr read, with our settings (kernel cache, precision, threads), one infer request per
+    thread (rapidocr's single request is not thread-safe) and, with ``parallel``, a second copy
+    for ``many``. onnxruntime sessions are returned as they are (thread-safe already)."""
+    if not hasattr(getattr(session, "session", None), "get_compiled_model"):
+        return session
+    return OpenVinoModel(session.model, model_path, streams=parallel_streams() if parallel else 1)
 
-    return _openvino(ov.Core().compile_model(session.model, "CPU", _openvino_config()))
+
+def parallel_streams() -> int:
+    """Streams for ``OpenVinoModel.many``: one per thread masker may use, at most 4."""
+    return max(1, min(threads() or os.cpu_count() or 1, 4))
 
 
 def _onnxruntime(path: Path) -> Model:
@@ -109,30 +111,66 @@ def _onnxruntime(path: Path) -> Model:
     return lambda batch: sess.run(None, {name: batch})[0]
 
 
-def _openvino_config() -> dict[str, object]:
-    config: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY", "CPU_RUNTIME_CACHE_CAPACITY": KERNEL_CACHE}
-    if threads() > 0:
-        config["INFERENCE_NUM_THREADS"] = threads()
+def _openvino_config(streams: int = 1) -> dict[str, object]:
+    config: dict[str, object] = {"CPU_RUNTIME_CACHE_CAPACITY": KERNEL_CACHE}
+    if streams > 1:
+        config.update({"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": streams, "INFERENCE_NUM_THREADS": streams})
+    else:
+        config["PERFORMANCE_HINT"] = "LATENCY"
+        if threads() > 0:
+            config["INFERENCE_NUM_THREADS"] = threads()
     if (os.environ.get("MASKER_OCR_PRECISION") or "").lower() == "f32":
         config["INFERENCE_PRECISION_HINT"] = "f32"
     return config
 
 
-def _openvino(compiled) -> Model:
-    """Calls into an OpenVINO CPU model compiled for latency (one request at a time per thread).
+class OpenVinoModel:
+    """An ONNX model on OpenVINO's CPU plugin, called one batch at a time or many at once.
 
-    One infer request per thread is reused (a request is not thread-safe; the API's thread pool
-    shares one engine): shapes change from call to call (line widths), which OpenVINO's
-    dynamic-shape CPU plugin handles without recompiling. The output is copied because the
-    request's buffer is overwritten by the next call.
+    ``__call__`` runs a copy compiled for latency (all threads on one batch): the detector's one
+    page, rapidocr's recogniser loop. ``many`` runs a list of batches on a copy compiled with one
+    stream per thread, each batch on its own stream: the recogniser's batches of short line crops
+    keep two cores busier that way than one batch spread over both (~20% less wall time for a
+    page's first pass, ``benchmarks/bench_runtime.py``).
+
+    Requests are per thread (a request is not thread-safe; the API's thread pool shares one
+    engine) and reused: shapes change from call to call (line widths), which the dynamic-shape CPU
+    plugin handles without recompiling. Outputs are copied because a request's buffer is
+    overwritten by its next call.
     """
-    local = threading.local()
 
-    def run(batch: np.ndarray) -> np.ndarray:
-        request = getattr(local, "request", None)
+    def __init__(self, model, model_path: str | None = None, streams: int = 1):
+        import openvino as ov
+
+        core = ov.Core()
+        self.model_path = model_path
+        self.streams = streams
+        self._one = core.compile_model(model, "CPU", _openvino_config())
+        self._many = core.compile_model(model, "CPU", _openvino_config(streams)) if streams > 1 else None
+        self._local = threading.local()
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        request = getattr(self._local, "request", None)
         if request is None:
-            request = local.request = compiled.create_infer_request()
+            request = self._local.request = self._one.create_infer_request()
         request.infer([np.ascontiguousarray(batch, np.float32)])
         return np.array(request.get_output_tensor(0).data, copy=True)
 
-    return run
+    def many(self, batches: list[np.ndarray]) -> list[np.ndarray]:
+        if self._many is None or len(batches) < 2:
+            return [self(b) for b in batches]
+        import openvino as ov
+
+        queue = getattr(self._local, "queue", None)
+        if queue is None:
+            queue = self._local.queue = ov.AsyncInferQueue(self._many, self.streams)
+        out: list[np.ndarray | None] = [None] * len(batches)
+
+        def done(request, k: int) -> None:
+            out[k] = np.array(request.get_output_tensor(0).data, copy=True)
+
+        queue.set_callback(done)
+        for k, batch in enumerate(batches):
+            queue.start_async([np.ascontiguousarray(batch, np.float32)], k)
+        queue.wait_all()
+        return out  # type: ignore[return-value]
