@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -170,6 +172,10 @@ def run(argv: list[str] | None, call: Callable[[argparse.Namespace], int] | None
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``masker propose ... | head``): not an error of ours
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # nothing more to flush into the closed pipe
+        return 0
     except MemoryError:
         err = InputError("文件过大，内存不足 / the file needs too much memory", code="TOO_LARGE")
         if want_json:
