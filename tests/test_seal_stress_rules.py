@@ -221,3 +221,48 @@ def test_a_sure_misreading_is_outvoted_where_another_reading_has_the_character()
     # a place misread at 0.90 (庆 for 天 of 天津) is below the bar for a place
     t, confs = "庆津瑞佳讯贸易有限公司", [0.90, 1.0, 0.99, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.78]
     assert match_unit("天津瑞佳讯贸易有限公司", t, confs=confs).matched
+
+
+def test_one_sure_other_character_in_a_long_place_is_a_misreading():
+    # stress seed 7, page 8: 阳 (1.00) for 阿 of 阿克苏地区; as for a place conflict, a long place
+    # name may have one other character — the stamp over the printed 阿克苏地区水利局 stays the unit's
+    t, confs = "阳京苏地区水利局", [1.0, 0.49, 1.0, 1.0, 0.99, 1.0, 1.0, 1.0]
+    assert not match_unit("阿克苏地区水利局", t, confs=confs).contradicted
+
+
+@pytest.fixture(scope="module")
+def cut_name_page(masker_real):
+    data, gt, own = _stress_page(23, 7)
+    return masker_real.analyse(load(data, name="stress_23_7.jpg").pages[0]), gt, own
+
+
+def test_a_stamp_cut_to_the_end_of_the_name_over_the_printed_name_is_the_units(cut_name_page):
+    # 喀什大学 run off the sheet: only 大学 reads; where 喀什 would be is (mostly) beyond the sheet's
+    # edge, and 喀什大学 is printed under the stamp
+    ctx, gt, own = cut_name_page
+    box = next(s["box"] for s in gt["seals"] if s["own"])
+    out = SealFinder().find(ctx, Query("张三", own))
+    assert any(m.rule.endswith("cut_piece_+_printed_name") and m.box[2] >= 0.9 * box[2] for m in out.masks)
+    # the namesake 新疆大学 ends in 大学 too, but its name is not the one printed there
+    assert not SealFinder().find(ctx, Query("张三", STRESS_SIBLING[own])).masks
+
+
+def test_where_a_cut_stamps_missing_characters_would_go_is_measured_on_the_ring(cut_name_page, engine):
+    from masker.seals.read import SealReader
+
+    ctx, gt, _own = cut_name_page
+    cands = detect_seals(ctx.image, min_diameter=MIN_DIAMETER)
+    cut = next(c for c in cands if c.cut_by_edge)
+    whole = next(c for c in cands if not c.cut_by_edge)
+    for c, most_visible in ((cut, False), (whole, True)):
+        r = SealReader(ctx.image, c, engine)
+        r.read_ring("scan")
+        start, length, L, d0, d1 = r._ring_layout()
+        # the whole ring, from the strip's start round to it again
+        share = r.visible_share(0, 0.0, L * _strip_px_per_ring_px(d0, d1))
+        assert (share > 0.95) == most_visible
+
+
+def _strip_px_per_ring_px(d0: float, d1: float) -> float:
+    """Strip px per px of ring (the strip is 48 px tall for the band d0..d1)."""
+    return 48.0 / (d1 - d0)

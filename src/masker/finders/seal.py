@@ -16,12 +16,17 @@ import time
 
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
-from ..seals.match import UnitMatch, match_unit, match_unit_readings, normalise
+from ..seals.match import CHAR_SURE, UnitMatch, match_unit, match_unit_readings, normalise
 from ..seals.partial import match_visible_part
 from ..seals.read import SealReader
 from .base import Findings, PageContext, Query
 
 log = logging.getLogger("masker.seal")
+
+#: a piece of the name shown by a cut stamp counts only if no more than this share of the ring
+#: where the rest of the name would go is on the image and the sheet (the character next to the
+#: edge is often cut through: a sliver of 什 shows beside the sheet's edge, unreadable)
+MAX_VISIBLE_GONE = 0.5
 
 REASON_OTHER = "seal of another unit / 其他单位印章"
 REASON_NO_UNIT = "未提供 --unit，未遮盖印章 / no --unit given: seals not masked"
@@ -69,6 +74,8 @@ class SealFinder:
             m, text, score = self._read_and_match(reader, unit, cand.cut_by_edge)
             if not m.matched and m.similarity >= 0.5:
                 m = self._corroborate(ctx, box, unit, m, text)
+            if not m.matched and not m.contradicted and cand.cut_by_edge and reader is not None:
+                m = self._cut_piece(ctx, box, unit, reader) or m
             if m.matched:
                 out.masks.append(Mask(kind="seal", box=box, text=text, score=min(1.0, 0.5 * score + 0.5 * m.similarity),
                                       reason=f"本单位印章 / seal of the applicant's unit ({m.detail})",
@@ -127,19 +134,42 @@ class SealFinder:
         if (m.place_conflict or m.contradicted or n_d == 0 or m.distinctive_other > (0 if n_d <= 3 else n_d // 4)
                 or m.distinctive_read < max(1, (n_d + 1) // 2)):
             return m
-        x0, y0, x1, y1 = box
-        for line in ctx.lines:
-            lx0, ly0, lx1, ly1 = line.box
-            ix = min(lx1, x1) - max(lx0, x0)
-            iy = min(ly1, y1) - max(ly0, y0)
-            if ix <= 0 or iy <= 0.5 * (ly1 - ly0):
-                continue
-            lm = match_unit(unit, line.text, confident=True)  # print reads cleanly: 新河 is not 新禾
-            if lm.matched and lm.similarity >= 0.85:
-                return UnitMatch(True, (m.similarity + lm.similarity) / 2, form=m.form + " + printed name",
-                                 found=m.found, detail=f"{m.detail}; the unit's name is printed under the stamp "
-                                                       f"(“{line.text}”)")
+        printed = _printed_name_under(ctx, box, unit)
+        if printed is not None:
+            text, lm = printed
+            return UnitMatch(True, (m.similarity + lm.similarity) / 2, form=m.form + " + printed name",
+                             found=m.found, detail=f"{m.detail}; the unit's name is printed under the stamp "
+                                                   f"(“{text}”)")
         return m
+
+    @staticmethod
+    def _cut_piece(ctx: PageContext, box, unit: str, reader: SealReader) -> UnitMatch | None:
+        """A stamp cut by the edge that shows only the start or the end of the unit's name (大学 of
+        喀什大学), each character read exactly and surely, pressed over the unit's printed name — and
+        the ring where the rest of the name would go lies beyond the image's or the sheet's edge
+        (measured on the strip from where the characters read are). A piece whose missing part
+        would show is a stamp that says less than the name, not a cut one."""
+        u = normalise(unit)
+        for i, ((t, _sc, _v), confs, cols) in enumerate(zip(reader.ring_reads, reader.ring_confs, reader.ring_cols)):
+            if not (2 <= len(t) < len(u) and len(cols) == len(t) and normalise(t) == t and min(confs) >= CHAR_SURE):
+                continue
+            pitch = (cols[-1] - cols[0]) / (len(t) - 1)
+            k = len(u) - len(t)
+            if u.endswith(t):
+                gone = (cols[0] - (k + 0.5) * pitch, cols[0] - 0.5 * pitch)
+            elif u.startswith(t):
+                gone = (cols[-1] + 0.5 * pitch, cols[-1] + (k + 0.5) * pitch)
+            else:
+                continue
+            if pitch <= 0 or reader.visible_share(i, *gone) > MAX_VISIBLE_GONE:
+                continue
+            printed = _printed_name_under(ctx, box, unit)
+            if printed is None:
+                return None
+            return UnitMatch(True, 0.5 * (len(t) / len(u) + printed[1].similarity), form="cut piece + printed name",
+                             found=t, detail=f"cut by the edge: {t} of {u}, the rest beyond the edge; the unit's "
+                                             f"name is printed under the stamp (“{printed[0]}”)")
+        return None
 
     @staticmethod
     def _confirm(reader: SealReader, best_match) -> UnitMatch:
@@ -210,3 +240,19 @@ class SealFinder:
                         cut_by_edge and match_visible_part(unit, [t]).matched):
                     return m, " ".join([t] + (reader.inner_texts or [])).strip(), sc
         return m, r.text, r.score
+
+
+def _printed_name_under(ctx: PageContext, box, unit: str) -> tuple[str, UnitMatch] | None:
+    """The unit's name printed under the stamp (单位（盖章）：阿克苏地区水利局), read as the unit
+    exactly up to look-alikes: (the line's text, its match), or None."""
+    x0, y0, x1, y1 = box
+    for line in ctx.lines:
+        lx0, ly0, lx1, ly1 = line.box
+        ix = min(lx1, x1) - max(lx0, x0)
+        iy = min(ly1, y1) - max(ly0, y0)
+        if ix <= 0 or iy <= 0.5 * (ly1 - ly0):
+            continue
+        lm = match_unit(unit, line.text, confident=True)  # print reads cleanly: 新河 is not 新禾
+        if lm.matched and lm.similarity >= 0.85:
+            return line.text, lm
+    return None

@@ -308,8 +308,9 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             # (车市 of 库车市 for 沙雅县)
             if tconfs is not None:
                 sure = _sure_positions(wrong, got, at, alike, d0, d1, tconfs, CHAR_SURE)
-                if conflict and label == "full":
-                    sure += _sure_positions(wrong, got, at, alike, 0, d0, tconfs, CONFIDENT)
+                sure_place = _sure_positions(wrong, got, at, alike, 0, d0, tconfs, CONFIDENT)
+                if label == "full" and len(sure_place) > (0 if d0 <= 3 else 1):  # as for ``conflict``
+                    sure += sure_place
             else:
                 sure = [i for i in range(d0, d1) if confident and wrong[i] and got[i] is not None and not alike[i]]
             contradicted = bool(sure) and sim >= 0.5

@@ -233,26 +233,38 @@ def unwrap_ring(img: np.ndarray, cand: SealCandidate, s_start: float, d0: float,
     geo = _ellipse_geometry(cand)
     t, px, py, gx, gy, s, L = geo
     px_per = (d1 - d0) / strip_h  # source px per strip px, radially
-    mid = (d0 + d1) / 2
-    mx, my = px - mid * gx, py - mid * gy
-    seg = np.hypot(np.diff(np.r_[mx, mx[0]]), np.diff(np.r_[my, my[0]]))
-    sm = np.r_[0.0, np.cumsum(seg)[:-1]]
-    Lm = float(seg.sum())
-    n = len(s)
-    j0 = int(np.searchsorted(s, s_start % L)) % n
-    j1 = int(np.searchsorted(s, (s_start + L * (1 + extra)) % L)) % n
-    m0 = sm[j0]
+    sm, Lm, m0 = _middle_line(geo, s_start, d0, d1)
+    j1 = int(np.searchsorted(s, (s_start + L * (1 + extra)) % L)) % len(s)
     span = (sm[j1] - m0) % Lm
     if extra >= 0:
         span += Lm * math.floor(1 + extra)  # whole turns (the modulo above lost them)
     n_cols = max(8, int(span / px_per))
-    cols = (m0 + np.arange(n_cols) * px_per) % Lm
-    j = np.searchsorted(sm, cols).clip(0, n - 1)
+    j = _column_points(geo, s_start, d0, d1, np.arange(n_cols), strip_h)
     ds = d0 + (np.arange(strip_h) + 0.5) * px_per
     mapx = (px[j][None, :] - ds[:, None] * gx[j][None, :]).astype(np.float32)
     mapy = (py[j][None, :] - ds[:, None] * gy[j][None, :]).astype(np.float32)
     return cv2.remap(img, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                      borderValue=(255, 255, 255))
+
+
+def _middle_line(geo, s_start: float, d0: float, d1: float) -> tuple[np.ndarray, float, float]:
+    """Arc length along the band's middle line at each ring point, its length, and where the
+    strip starting at ``s_start`` (arc length on the outer ring) starts on it."""
+    t, px, py, gx, gy, s, L = geo
+    mid = (d0 + d1) / 2
+    mx, my = px - mid * gx, py - mid * gy
+    seg = np.hypot(np.diff(np.r_[mx, mx[0]]), np.diff(np.r_[my, my[0]]))
+    sm = np.r_[0.0, np.cumsum(seg)[:-1]]
+    return sm, float(seg.sum()), float(sm[int(np.searchsorted(s, s_start % L)) % len(s)])
+
+
+def _column_points(geo, s_start: float, d0: float, d1: float, columns: np.ndarray,
+                   strip_h: int = STRIP_H) -> np.ndarray:
+    """Indices of the ring points (of ``geo``) under strip columns ``columns`` (strip px, any
+    real numbers: before the strip's start or past its end too) of ``unwrap_ring``."""
+    sm, Lm, m0 = _middle_line(geo, s_start, d0, d1)
+    cols = (m0 + np.asarray(columns, np.float64) * (d1 - d0) / strip_h) % Lm
+    return np.searchsorted(sm, cols).clip(0, len(sm) - 1)
 
 
 def upright_crop(img: np.ndarray, cand: SealCandidate, rotation_deg: float, out: int = 256) -> np.ndarray:
@@ -426,8 +438,13 @@ class SealReader:
         self._layout = None
         self.rotation = 0.0
         self.ring_reads: list[tuple[str, float, str]] = []
-        #: per reading in ``ring_reads``: the recogniser's confidence in each of its characters
+        #: per reading in ``ring_reads``: the recogniser's confidence in each of its characters,
+        #: where each character lies along the strip (px; empty where the engine does not say),
+        #: and the strip's layout (start, band), None for a square seal's strip
         self.ring_confs: list[list[float]] = []
+        self.ring_cols: list[list[float]] = []
+        self.ring_layouts: list[tuple[float, float, float] | None] = []
+        self._off: np.ndarray | None | bool = False
         self.inner_texts: list[str] | None = None
 
     def image(self, v: str) -> np.ndarray:
@@ -466,30 +483,66 @@ class SealReader:
         return self._layout
 
     def read_ring(self, variant: str) -> tuple[str, float]:
+        layout = None
         if self.c.shape == "square":
             strip = _square_strip(self.image(variant) if variant != "scan" else self.crop, self.c,
                                   red=(variant != "scan"))
         else:
             start, length, L, d0, d1 = self._ring_layout()
             strip = unwrap_ring(self.image(variant), self.c, start, d0, d1, extra=length / L - 1.0)
-        (t, sc, confs), = self._recognize([strip])
-        self.ring_reads.append((t, sc, variant))
-        self.ring_confs.append(confs)
+            layout = (start, d0, d1)
+        (t, sc, confs, cols), = self._recognize([strip])
+        self._keep(t, sc, variant, confs, cols, layout)
         return t, sc
 
-    def _recognize(self, strips: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
-        """(text, score, per-character confidence) of each strip. A line score hides which
+    def _keep(self, t: str, sc: float, variant: str, confs: list[float], cols: list[float], layout) -> None:
+        self.ring_reads.append((t, sc, variant))
+        self.ring_confs.append(confs)
+        self.ring_cols.append(cols)
+        self.ring_layouts.append(layout)
+
+    def visible_share(self, i: int, x0: float, x1: float) -> float:
+        """Share of the ring under columns ``x0..x1`` (px, before the start or past the end too)
+        of ring reading ``i``'s strip that lies on the image and on the sheet: where a stamp cut by
+        the edge has characters it cannot show."""
+        layout = self.ring_layouts[i]
+        if layout is None or x1 <= x0:
+            return 1.0
+        start, d0, d1 = layout
+        geo = _ellipse_geometry(self.c)
+        j = _column_points(geo, start, d0, d1, np.linspace(x0, x1, 16))
+        xs, ys = np.rint(geo[1][j]).astype(int), np.rint(geo[2][j]).astype(int)
+        h, w = self.crop.shape[:2]
+        inside = (xs >= 0) & (ys >= 0) & (xs < w) & (ys < h)
+        off = self._off_sheet()
+        if off is not None:
+            inside[inside] = off[ys[inside], xs[inside]] == 0
+        return float(inside.mean())
+
+    def _off_sheet(self) -> np.ndarray | None:
+        """The area beyond the sheet's edge in this crop (``detect.off_sheet``), computed once."""
+        if self._off is False:
+            from .detect import off_sheet
+
+            self._off = off_sheet(self.crop, 1)
+        return self._off  # type: ignore[return-value]
+
+    def _recognize(self, strips: list[np.ndarray]) -> list[tuple[str, float, list[float], list[float]]]:
+        """(text, score, per-character confidence, per-character column in px) of each strip. A line score hides which
         character the recogniser doubted: 克苏新术水利 reads at 0.94 with 术 at 0.37, a misread 禾;
         a namesake's clean 新河 has every character sure. Engines that give only line scores
         (``recognize``) lend the line score to each character."""
         lines = getattr(self.engine, "line_recognizer", None)
         if lines is not None and hasattr(lines, "read"):
             out = []
-            for rd in lines.read(strips):
-                pairs = [(ch, float(c)) for ch, c in zip(rd.text, rd.confs) if not ch.isspace()]
-                out.append(("".join(ch for ch, _ in pairs), float(rd.score), [c for _, c in pairs]))
+            for rd, strip in zip(lines.read(strips), strips):
+                f = strip.shape[1] / max(1e-6, rd.content_steps)  # strip px per recogniser step
+                trip = [(ch, float(c), (k + 0.5) * f) for ch, c, k in zip(rd.text, rd.confs, rd.cols)
+                        if not ch.isspace()]
+                out.append(("".join(ch for ch, _, _ in trip), float(rd.score), [c for _, c, _ in trip],
+                            [x for _, _, x in trip] if len(rd.cols) == len(rd.text) else []))
             return out
-        return [(t.strip(), float(sc), [float(sc)] * len(t.strip())) for t, sc in self.engine.recognize(strips)]
+        return [(t.strip(), float(sc), [float(sc)] * len(t.strip()), []) for t, sc in self.engine.recognize(strips)]
 
     #: narrower ring-text bands (share of the short semi-axis, inward from the ring) for a second
     #: look: the glyphs fill more of the strip and less of the star or inner lines gets in
@@ -523,9 +576,8 @@ class SealReader:
         strips = [unwrap_ring(self.image(v), self.c, start, b0 * m, b1 * m, extra=length / L - 1.0)
                   for v, (b0, b1) in keys]
         out = []
-        for (v, b), (t, sc, confs) in zip(keys, self._recognize(strips)):
-            self.ring_reads.append((t, sc, f"{v}@{b[0]:g}-{b[1]:g}"))
-            self.ring_confs.append(confs)
+        for (v, (b0, b1)), (t, sc, confs, cols) in zip(keys, self._recognize(strips)):
+            self._keep(t, sc, f"{v}@{b0:g}-{b1:g}", confs, cols, (start, b0 * m, b1 * m))
             out.append((t, sc))
         return out
 
