@@ -87,6 +87,40 @@ def test_unsure_han_and_unit_lines_are_read_again():
     assert f.windows(Reading("13912345678", 0.9, list(range(11)), [0.5] * 11, 11.0), digits, 165, 40) == []
 
 
+def test_unit_lines_are_read_again_only_where_a_stamp_may_be():
+    unit = _sp("阿克苏地区水利局办公室")
+    whole = [(0, len(unit) * 30)]
+    f = Focus.for_query("王小明", "阿克苏地区水利局").near([(500.0, 500.0, 800.0, 800.0)])
+    assert f.windows(_reading(unit), unit, len(unit) * 30, 40, box=(600, 700, 900, 740)) == whole
+    assert f.windows(_reading(unit), unit, len(unit) * 30, 40, box=(100, 100, 400, 140)) == []
+    nowhere = f.near([])
+    assert nowhere.windows(_reading(unit), unit, len(unit) * 30, 40, box=(600, 700, 900, 740)) == []
+    anywhere = f.near(None)
+    assert anywhere.windows(_reading(unit), unit, len(unit) * 30, 40, box=(100, 100, 400, 140)) == whole
+    # a poor first reading is read again wherever it is
+    poor = Reading(_reading(unit).text, 0.5, list(range(len(unit))), [0.5] * len(unit), float(len(unit)))
+    assert nowhere.windows(poor, unit, len(unit) * 30, 40, box=(100, 100, 400, 140)) == whole
+
+
+def test_stamp_regions_on_colour_grey_and_stampless_pages():
+    import cv2
+
+    from masker.seals.hint import stamp_regions
+
+    page = np.full((1754, 1240, 3), 250, np.uint8)
+    for y in range(200, 1600, 60):  # black print and a blue rule: no red anywhere
+        cv2.putText(page, "text line 123", (150, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 2)
+    cv2.line(page, (100, 150), (1100, 150), (200, 60, 20), 3)
+    assert stamp_regions(page) == []
+    pale = page.copy()
+    cv2.circle(pale, (900, 1300), 110, (205, 205, 245), 6)  # a pale stamp ring
+    regions = stamp_regions(pale)
+    assert regions and any(x0 <= 790 and y0 <= 1190 and x1 >= 1010 and y1 >= 1410 for x0, y0, x1, y1 in regions)
+    assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in regions) < 0.25 * 1754 * 1240
+    grey = cv2.cvtColor(cv2.cvtColor(pale, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    assert stamp_regions(grey) is None  # stamps on a grey copy are found by shape: anywhere
+
+
 def test_splice_replaces_the_window_and_keeps_the_rest():
     first = _sp("作者简介齐亮溴男新疆人")
     window = [Span(c, 90 + i * 30 + 4, 90 + (i + 1) * 30 + 4, 0.99) for i, c in enumerate("介齐亮淏男新")]

@@ -128,7 +128,11 @@ class Masker:
         from .ocr.cascade import Focus
 
         focus = Focus.for_query(query.name, query.unit)
-        return lambda image: engine.read(image, focus=focus)
+        if not focus.unit_chars:
+            return lambda image: engine.read(image, focus=focus)
+        from .seals.hint import stamp_regions  # the unit's printed name matters only near a stamp
+
+        return lambda image: engine.read(image, focus=focus.near(stamp_regions(image)))
 
     # ------------------------------------------------------------ propose
     def propose_document(self, doc: Document, name: str, unit: str | None = None) -> ProposeResult:

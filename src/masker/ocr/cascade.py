@@ -10,16 +10,18 @@ the next (or previous) line. A hit is a character
 of the name, a known OCR confusion of one (``masker.text.confusions``), a look-alike glyph read
 with low confidence (``masker.text.glyphs``), a Han character the first pass was unsure of (a
 name character read as something else usually is), or a signature label. A line holding at least
-half of the unit name's distinct characters is read again whole (the seal finder matches the whole
-unit name printed under a stamp, ≥ 0.85 alike). A name split over two lines has a character of
+half of the unit name's distinct characters is read again whole where a stamp may cover it (the
+seal finder matches the whole unit name printed under a stamp, ≥ 0.85 alike; where a stamp may
+be: ``masker.seals.hint``). A name split over two lines has a character of
 the name on each, so both get a window. Digits and punctuation, which narrowing makes unsure, do
 not count: names are Han characters.
 """
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ..geometry import Box, overlap_area
 from ..text.chars import is_han, normalize_name
 from ..text.confusions import CONFUSABLE
 from ..text.glyphs import looks_alike
@@ -51,6 +53,9 @@ class Focus:
     unit_chars: frozenset[str] = frozenset()
     unit_min: int = 0
     unsure_conf: float = UNSURE_CONF
+    #: where the unit's printed name matters (boxes a stamp may cover, ``masker.seals.hint``);
+    #: None: anywhere
+    unit_near: list[Box] | None = None
 
     @classmethod
     def for_query(cls, name: str, unit: str | None = None) -> "Focus":
@@ -67,12 +72,19 @@ class Focus:
             return True
         return conf < 0.95 and is_han(ch) and (conf < self.unsure_conf or any(looks_alike(ch, c) for c in self.han))
 
-    def whole_line(self, reading: Reading) -> bool:
-        """Read the whole line again: it may hold the unit's name, or the first pass read it so
-        poorly it would be dropped (``TEXT_SCORE``) or misplace its characters."""
+    def near(self, regions: list[Box] | None) -> "Focus":
+        """This focus, with the unit's lines read again only within ``regions``."""
+        return replace(self, unit_near=regions)
+
+    def whole_line(self, reading: Reading, box: Box | None = None) -> bool:
+        """Read the whole line again: it may hold the unit's name where a stamp may be compared
+        with it, or the first pass read it so poorly it would be dropped (``TEXT_SCORE``) or
+        misplace its characters."""
         if reading.score < WHOLE_LINE_BELOW:
             return True
-        return bool(self.unit_chars) and len(self.unit_chars.intersection(reading.text)) >= self.unit_min
+        if not self.unit_chars or len(self.unit_chars.intersection(reading.text)) < self.unit_min:
+            return False
+        return self.unit_near is None or box is None or any(overlap_area(box, r) > 0 for r in self.unit_near)
 
     def qualifying_hits(self, sp: list[Span]) -> list[Span]:
         """Hits that could be part of the name: with another hit within the name's length, or
@@ -89,9 +101,11 @@ class Focus:
                 out.append(sp[k])
         return out
 
-    def windows(self, reading: Reading, sp: list[Span], crop_w: int, crop_h: int) -> list[Window]:
-        """Parts of the line crop (x ranges, upright crop pixels) to read again; [] for none."""
-        if self.whole_line(reading):
+    def windows(self, reading: Reading, sp: list[Span], crop_w: int, crop_h: int,
+                box: Box | None = None) -> list[Window]:
+        """Parts of the line crop (x ranges, upright crop pixels) to read again; [] for none.
+        ``box``: the line on the page, for ``unit_near``."""
+        if self.whole_line(reading, box):
             return [(0, crop_w)]
         hits = self.qualifying_hits(sp)
         if not hits:

@@ -111,7 +111,11 @@ class RapidOcrEngine:
             self.last_elapse, self.last_counts = [time.perf_counter() - t0, 0.0, 0.0], (0, 0, 0.0)
             return []
         t1 = time.perf_counter()
-        readings = self._recognise(crops, focus)
+        boxes = None
+        if focus is not None and focus.unit_near is not None and len(det.boxes):
+            page = map_boxes_to_original(np.array(det.boxes, np.float32), op_record, image.shape[0], image.shape[1])
+            boxes = [from_quad(q) for q in page]
+        readings = self._recognise(crops, focus, boxes)
         t2 = time.perf_counter()
         self.last_elapse = [t1 - t0, 0.0, t2 - t1]
         keep = [i for i, (_, score, raw) in enumerate(readings) if raw.strip() and score >= TEXT_SCORE]
@@ -130,8 +134,10 @@ class RapidOcrEngine:
                                   score=score, chars=chars, source="ocr"))
         return lines
 
-    def _recognise(self, crops: list[np.ndarray], focus: Focus | None) -> list[tuple[list[Span], float, str]]:
-        """Per crop: character spans, line score and raw text (spaces included)."""
+    def _recognise(self, crops: list[np.ndarray], focus: Focus | None,
+                   boxes: list | None = None) -> list[tuple[list[Span], float, str]]:
+        """Per crop: character spans, line score and raw text (spaces included); ``boxes``: the
+        crops' boxes on the page, where the focus asks for them."""
         rec = self.line_recognizer
         if focus is None or self.squeeze >= 1.0:
             self.last_counts = (len(crops), len(crops), 1.0)
@@ -139,7 +145,7 @@ class RapidOcrEngine:
         first = self.first_pass.read(crops, squeeze=self.squeeze)
         out = [(spans(r, c.shape[1]), r.score, r.text) for r, c in zip(first, crops)]
         jobs = [(i, w) for i, (r, c) in enumerate(zip(first, crops))
-                for w in focus.windows(r, out[i][0], c.shape[1], c.shape[0])]
+                for w in focus.windows(r, out[i][0], c.shape[1], c.shape[0], boxes[i] if boxes else None)]
         again = rec.read([np.ascontiguousarray(crops[i][:, a:b]) for i, (a, b) in jobs])
         by_line: dict[int, list] = {}
         for (i, (a, b)), r in zip(jobs, again):
