@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..text.glyphs import NEVER_ALIKE as _HARD
 from ..text.glyphs import looks_alike
@@ -369,6 +370,14 @@ def names_other_place(text: str, start: int, unit_norm: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=512)
+def _match_one(unit: str, text: str, inner: tuple[str, ...], confident: bool,
+               confs: tuple[float, ...] | None) -> UnitMatch:
+    """``match_unit`` remembered: the finder matches a seal's readings again each time it reads
+    one more, and the comparison (an edit distance in Python) is the costly part."""
+    return match_unit(unit, text, list(inner), confident=confident, confs=list(confs) if confs is not None else None)
+
+
 def _read_as_itself(unit: str, ring_texts: list[str]) -> set[int]:
     """Characters of the unit's name (indices in its normalised form) that some reading of the
     name has in place, as themselves or as a look-alike."""
@@ -410,7 +419,8 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
     pairs = [(t, c, v, cf) for t, c, v, cf in zip(ring_texts, sure, srcs, cfs) if normalise(t)]
     ring_texts = [p[0] for p in pairs]
     renderings = [p[2].split("@")[0] for p in pairs]
-    singles = ([match_unit(unit, t, inner_texts, confident=c, confs=cf) for t, c, _v, cf in pairs]
+    inner = tuple(inner_texts or ())
+    singles = ([_match_one(unit, t, inner, c, tuple(cf) if cf is not None else None) for t, c, _v, cf in pairs]
                or [match_unit(unit, "", inner_texts)])
     best = max(singles, key=lambda m: (m.matched, m.similarity))
     contra = set().union(*(m.contradicted_at for m in singles if m.contradicted))
