@@ -4,7 +4,7 @@ policy; and the full-page OCR baseline (rapidocr defaults) in the same process, 
 compare on a busy machine. Also the unfocused analysis (every line read at full width, as check
 and audit do) for comparison.
 
-    python benchmarks/profile_propose.py --n 12 [--family independent] [--baseline-openvino]
+    python benchmarks/profile_propose.py --n 12 [--family independent] [--baseline-openvino] [--verbs] [--text-pdf 100]
 
 Python's allocations are traced only with ``--trace-memory`` (tracing slows masker's Python parts
 down, not the models, so it would bias the ratio against masker).
@@ -16,6 +16,7 @@ import statistics
 import time
 import tracemalloc
 from collections import defaultdict
+from pathlib import Path
 
 from common import REPO, generate
 
@@ -32,6 +33,8 @@ def main() -> None:
     ap.add_argument("--baseline-openvino", action="store_true",
                     help="also time plain full-page OCR with rapidocr's defaults on OpenVINO")
     ap.add_argument("--trace-memory", action="store_true")
+    ap.add_argument("--text-pdf", type=int, default=0, metavar="PAGES",
+                    help="also time propose on a text-layer PDF of this many pages (no OCR)")
     ap.add_argument("--verbs", action="store_true",
                     help="also time propose, check and audit end to end (file bytes in, result out)")
     args = ap.parse_args()
@@ -103,11 +106,37 @@ def main() -> None:
     for k, v in times.items():
         v = sorted(v)
         print(f"| {k} | {statistics.median(v):.3f} | {v[int(0.95 * (len(v) - 1))]:.3f} |")
+    if args.text_pdf:
+        text_pdf_rate(m, args.text_pdf)
     import resource
 
     if args.trace_memory:
         print(f"\npeak traced Python memory: {peak / 1e6:.0f} MB (the runtimes' own memory not included)")
     print(f"\npeak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB (baseline engine included)")
+
+
+def text_pdf_rate(m: Masker, pages: int) -> None:
+    """Pages per second of ``propose`` on a text-layer PDF (a CJK font; the name on every one of
+    the 30 lines of each page, among other names that contain it)."""
+    import pymupdf
+
+    font = next((f for f in ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                             "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc") if Path(f).exists()), None)
+    name = "艾合买提·阿不都热依木"
+    doc = pymupdf.open()
+    for _ in range(pages):
+        page = doc.new_page(width=595, height=842)
+        page.insert_font(fontname="zh", fontfile=font)
+        for i in range(30):
+            page.insert_text((60, 60 + i * 25), f"第{i}行：{name}同志，合作者张伟华、艾合买提·阿不都热依木江。",
+                             fontname="zh", fontsize=11)
+    data = doc.tobytes()
+    doc.close()
+    t0 = time.perf_counter()
+    res = m.propose(data, name, "阿克苏地区水利局", input_name="text.pdf")
+    dt = time.perf_counter() - t0
+    masks = sum(len(p.masks) for p in res.pages)
+    print(f"\ntext-layer PDF, {pages} pages: {pages / dt:.0f} pages/s ({masks} masks)")
 
 
 def verbs(m: Masker, data: bytes, page: dict, times: dict) -> None:
