@@ -19,7 +19,7 @@ from ..ocr.base import Char
 from ..policy import Policy
 from ..results import Finding
 from ..text.chars import char_class, is_han
-from ..text.confusions import confusable
+from ..text.confusions import alike
 from ..text.context import OTHER_PERSON_LABELS, left_ok, right_ok
 from .masks_found import FoundMask
 
@@ -641,7 +641,7 @@ def _contiguous(seq: list[Char], lh: float, leftwards: bool = False) -> list[Cha
 
 
 def _same(got: list[str], want: list[str]) -> bool:
-    return all(g == w or confusable(w, g) for g, w in zip(got, want))
+    return all(alike(w, g) for g, w in zip(got, want))
 
 
 def _runs(idx: list[int]) -> list[list[int]]:

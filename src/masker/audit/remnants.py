@@ -21,7 +21,7 @@ import numpy as np
 from ..finders.name_match import NamePattern
 from ..geometry import Box
 from ..text.chars import is_han
-from ..text.confusions import confusable
+from ..text.confusions import alike
 from ..text.context import OWN_LABELS, left_ok, right_ok
 
 _DOTS = set("·•・.．-‧∙⋅")
@@ -115,7 +115,7 @@ def _looks(px: _Pixels, b: Box, glyph_h: float) -> str:
 
 
 def _same(got: list[str], want: list[str]) -> bool:
-    return len(got) == len(want) and all(g == w or confusable(w, g) for g, w in zip(got, want))
+    return len(got) == len(want) and all(alike(w, g) for g, w in zip(got, want))
 
 
 def find_remnants(lines, image: np.ndarray, scale: float, name: str, line_h: float,

@@ -89,11 +89,12 @@ class NameFinder:
         if not pat.core:
             return out
         lines = ctx.lines
-        # cheap pre-filter: a page none of whose lines holds any character of the name (or a
-        # known confusion of one) has nothing to find
+        # cheap pre-filter: a page none of whose lines holds any character of the name (in either
+        # script form, or a known confusion of one) has nothing to find
         from ..text.confusions import CONFUSABLE
+        from ..text.variants import variants
 
-        wanted = set(pat.core) | {c for ch in pat.core for c in CONFUSABLE.get(ch, ())}
+        wanted = set(pat.core) | {c for ch in pat.core for c in CONFUSABLE.get(ch, set()) | variants(ch)}
         if not any(ch in wanted for l in lines for ch in l.text):
             return out
         toks = _line_tokens(lines)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..text.chars import DOT_STANDINS, char_class, normalize_name
 from ..text.confusions import CONFUSION_SCORE, UNSURE_SUB_SCORE, confusable
+from ..text.variants import same_char
 from ..text.glyphs import looks_alike as _look_alike
 
 
@@ -103,7 +104,7 @@ def match_at(toks: list[Token], i: int, pat: NamePattern) -> Match | None:
         if t.cls in ("space",):
             return
         c = core[k]
-        if t.ch == c:
+        if same_char(c, t.ch):
             rec(j + 1, k + 1, score * (1.0 if t.score >= 0.5 else 0.95), conf_left, edits_left, rule)
             return
         if conf_left > 0 and (confusable(c, t.ch) or (t.score < UNSURE and _look_alike(c, t.ch))):
@@ -129,7 +130,7 @@ def find_matches(toks: list[Token], pat: NamePattern) -> list[Match]:
     found = []
     for i in range(len(toks)):
         ch = toks[i].ch
-        if ch != first and not confusable(first, ch) and not (toks[i].score < UNSURE and _look_alike(first, ch)):
+        if not same_char(first, ch) and not confusable(first, ch) and not (toks[i].score < UNSURE and _look_alike(first, ch)):
             continue  # the first character is never edited away
         m = match_at(toks, i, pat)
         if m is not None:

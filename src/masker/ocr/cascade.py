@@ -25,6 +25,7 @@ from ..geometry import Box, overlap_area
 from ..text.chars import is_han, normalize_name
 from ..text.confusions import CONFUSABLE
 from ..text.glyphs import looks_alike
+from ..text.variants import variants
 from .charboxes import Span
 from .ctc import Reading
 
@@ -62,7 +63,7 @@ class Focus:
         core, dots = normalize_name(name or "")
         wanted = set(core) | set(_LABEL_CHARS)
         for ch in list(wanted):
-            wanted |= CONFUSABLE.get(ch, set())
+            wanted |= CONFUSABLE.get(ch, set()) | variants(ch)
         unit_chars = frozenset(c for c in (unit or "") if is_han(c) or c.isalnum())
         return cls(chars=wanted, han=tuple(c for c in core if is_han(c)), name_len=len(core) + len(dots),
                    unit_chars=unit_chars, unit_min=max(2, (len(unit_chars) + 1) // 2))

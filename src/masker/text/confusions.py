@@ -23,3 +23,11 @@ UNSURE_SUB_SCORE = 0.82
 
 def confusable(a: str, b: str) -> bool:
     return b in CONFUSABLE.get(a, ())
+
+
+def alike(want: str, got: str) -> bool:
+    """``got`` may stand for ``want``: the same character (in either script form) or a known
+    confusion of it."""
+    from .variants import same_char
+
+    return same_char(want, got) or confusable(want, got)
