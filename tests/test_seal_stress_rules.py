@@ -266,3 +266,17 @@ def test_where_a_cut_stamps_missing_characters_would_go_is_measured_on_the_ring(
 def _strip_px_per_ring_px(d0: float, d1: float) -> float:
     """Strip px per px of ring (the strip is 48 px tall for the band d0..d1)."""
     return 48.0 / (d1 - d0)
+
+
+def test_a_worn_glyph_read_surely_as_one_sharing_its_strokes_is_no_namesakes_word():
+    # the generated assessment page's 新疆天河水利水电工程有限公司 stamp: both renderings read a worn
+    # 利 as 科 at 0.98 (科 and 利 share 禾); 河 read surely for 禾 (no shared strokes) still names
+    # another unit
+    readings = [("新疆大河水科水电工程有限公司", 0.93,
+                 [1.0, 1.0, 0.53, 1.0, 1.0, 0.98, 1.0, 1.0, 1.0, 1.0, 1.0, 0.93, 1.0, 0.59]),
+                ("新温天河水科水电工程有限公司", 0.97,
+                 [1.0, 0.70, 0.97, 1.0, 0.98, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0, 0.99, 1.0, 1.0])]
+    args = ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], ["scan", "red"],
+            [c for _t, _s, c in readings])
+    assert match_unit_readings("新疆天河水利水电工程有限公司", *args).matched
+    assert not match_unit_readings("新疆天山水利水电工程有限公司", *args).matched

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..text.glyphs import NEVER_ALIKE as _HARD
-from ..text.glyphs import looks_alike
+from ..text.glyphs import _glyph, _glyph_font, looks_alike
 
 _PROVINCES = [
     ("新疆维吾尔自治区", "新疆"), ("广西壮族自治区", "广西"), ("宁夏回族自治区", "宁夏"),
@@ -308,8 +308,8 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             # one: print misread as ring text says nothing); so does another place read surely
             # (车市 of 库车市 for 沙雅县)
             if tconfs is not None:
-                sure = _sure_positions(wrong, got, at, alike, d0, d1, tconfs, CHAR_SURE)
-                sure_place = _sure_positions(wrong, got, at, alike, 0, d0, tconfs, CONFIDENT)
+                sure = _sure_positions(form, wrong, got, at, alike, d0, d1, tconfs, CHAR_SURE)
+                sure_place = _sure_positions(form, wrong, got, at, alike, 0, d0, tconfs, CONFIDENT)
                 if label == "full" and len(sure_place) > (0 if d0 <= 3 else 1):  # as for ``conflict``
                     sure += sure_place
             else:
@@ -330,17 +330,35 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     return best
 
 
-def _sure_positions(wrong: list[bool], got: list, at: list, alike: list[bool], lo: int, hi: int,
+def _sure_positions(form: str, wrong: list[bool], got: list, at: list, alike: list[bool], lo: int, hi: int,
                     confs: list[float], level: float) -> list[int]:
     """Characters of the name in ``lo:hi`` read, with confidence ≥ ``level`` each, as another
     character (not a look-alike): a namesake's word, not a misreading. Only in a reading that
     is good as a whole (``READING_SURE``): in a pale stamp's noisy reading the recogniser is sure of
-    the odd damaged glyph too (科 at 0.94 for a 利 that lost strokes)."""
+    the odd damaged glyph too (科 at 0.94 for a 利 that lost strokes). Nor is a character whose
+    glyph shares most of the unit's one (``_resembles``: 科 and 利 share 禾) read surely: a worn
+    利 reads as 科 at 0.99."""
     if not _reading_sure(confs):
         return []
     return [i for i in range(lo, hi)
             if wrong[i] and got[i] is not None and not alike[i] and at[i] is not None
-            and at[i] < len(confs) and confs[at[i]] >= level]
+            and at[i] < len(confs) and confs[at[i]] >= level and not _resembles(form[i], got[i])]
+
+
+#: glyph correlation (``masker.text.glyphs``) above which two characters share most of their
+#: strokes (科/利 0.73, 庆/天 0.71), below the look-alike bar (0.8); namesakes' words differ more
+#: (河/禾 0.61, 察/划 0.68, 车/雅 0.67)
+RESEMBLES = 0.7
+
+
+def _resembles(a: str, b: str) -> bool:
+    """Do two characters share most of their strokes, so that a worn glyph of one may read
+    surely as the other? Numerals and directions never do."""
+    if (a in _HARD or b in _HARD or not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff")
+            or _glyph_font() is None):
+        return False
+    g1, g2 = _glyph(a), _glyph(b)
+    return float((g1 * g2).sum()) >= RESEMBLES
 
 
 def _reading_sure(confs: list[float] | None) -> bool:
