@@ -61,6 +61,20 @@ def test_single_line(text, name, masked, kept):
     assert sorted(k.text for k in res.kept) == sorted(kept)
 
 
+def test_name_broken_in_a_table_cell_beside_a_lower_row_number():
+    """A roster row: the row number in the cell to the left is centred, so it sits a little lower
+    than the first line of a two-line name cell; the name still continues into the cell's second
+    line (a fresh benchmark seed missed 吐尔洪·热 / 西提)."""
+    number = line("1", x=100, y=100 + 0.65 * H)
+    first = line("吐尔洪·热", x=140, y=100)
+    second = line("西提", x=160, y=100 + 1.3 * H)
+    rest = line("男", x=260, y=100 + 0.65 * H)
+    res = run([number, first, second, rest], "吐尔洪·热西提")
+    assert len(res.masks) == 2 and not res.kept
+    tops = sorted(m.box[1] for m in res.masks)
+    assert tops[0] < first.box[3] <= tops[1] < second.box[3]  # one mask on each line of the cell
+
+
 def test_name_broken_across_paragraph_lines():
     a = line("经研究决定，兹证明我单位职工艾合买提·阿不")
     b = line("都热依木同志符合申报条件，特此证明。", y=100 + 1.6 * H)

@@ -63,6 +63,8 @@ def _continuations(lines: list[TextLine]) -> list[tuple[int, int, str]]:
             vgap = lb.box[1] - la.box[3]
             # OCR line boxes are padded, so a wrapped cell line may overlap the one above
             if -0.6 * ha <= vgap < 2.0 * ha and cy_b > cy_a + 0.5 * ha:
+                if lb.box[2] <= la.box[0] and cy_b - cy_a < ha:
+                    continue  # a cell to the left on the same row (a row number centred lower)
                 x_overlap = min(la.box[2], lb.box[2]) - max(la.box[0], lb.box[0])
                 if x_overlap > 0.5 * ha or abs(lb.box[0] - la.box[0]) < 3 * ha:
                     cands.append((lb.box[1], 0 if x_overlap > 0.5 * ha else 1, abs(lb.box[0] - la.box[0]), b))
