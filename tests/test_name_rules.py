@@ -2,6 +2,7 @@
 matches are the applicant's and which are other people's names that contain it."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from masker.finders.base import PageContext, Query
@@ -136,3 +137,15 @@ def test_list_that_ends_short_is_not_a_paragraph_wrap():
     res = run([a, b, c], "阿曼古丽·阿迪力")
     assert [m.text for m in res.masks] == ["阿曼古丽.阿迪力"]
     assert [k.text for k in res.kept] == ["阿曼古丽.阿迪力江"]
+
+
+def test_text_band_keeps_the_top_piece_of_a_tall_glyph():
+    """崔 blurred apart: its 山 (9 rows) a blank row above its 隹 (25 rows), in an OCR line box only
+    45 px tall. The whole glyph is the band; the next line's glyphs (a real line gap) are not."""
+    from masker.ink import text_band
+
+    rows = np.zeros(80)
+    rows[12:21] = 20     # 山
+    rows[22:47] = 40     # 隹
+    rows[60:80] = 40     # the next line, 13 rows further down
+    assert text_band(rows, 45.0, 2.0, core=(25, 40)) == (12, 47)
