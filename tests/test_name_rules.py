@@ -149,3 +149,20 @@ def test_text_band_keeps_the_top_piece_of_a_tall_glyph():
     rows[22:47] = 40     # 隹
     rows[60:80] = 40     # the next line, 13 rows further down
     assert text_band(rows, 45.0, 2.0, core=(25, 40)) == (12, 47)
+
+
+@pytest.mark.parametrize("gap,punct", [(14, True), (2, False)])
+def test_a_small_mark_is_a_dropped_separator_only_in_a_blank_em_of_its_own(gap, punct):
+    """杜振、段利 read 杜振段利: the 、 sits in its own blank em and ends the name. A stroke set a
+    pixel or two apart from its glyph (a brush or handwriting font) is no separator."""
+    from masker.ink import fit_span
+
+    img = np.full((80, 400, 3), 250, np.uint8)
+    img[20:60, 10:50] = 20                       # glyph 1 (40 px tall)
+    img[20:60, 56:96] = 20                       # glyph 2
+    mark_x = 96 + gap
+    img[48:58, mark_x:mark_x + 8] = 20           # a small low mark
+    nxt = mark_x + 8 + gap
+    img[20:60, nxt:nxt + 40] = 20                # the next glyph
+    fit = fit_span(img, (5, 10, 390, 70), 10, mark_x + 8, None, nxt)
+    assert fit is not None and fit.punct_right is punct

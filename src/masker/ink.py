@@ -205,10 +205,15 @@ def fit_span(image: np.ndarray, line_box: Box, x0: float, x1: float,
     glyph_h = float(b1 - b0)
     punct_l = punct_r = False
     inner = [r for r in blanks if left_ink < r[0] and r[1] < right_ink and r[1] - r[0] >= 1]
-    if next_x0 is not None and inner and _small_mark(ink, inner[-1][1], right_ink, glyph_h):
+    # a full-width mark sits in a blank em of its own; a stroke that handwriting or a brush font
+    # sets a pixel or two apart from its glyph does not (米吉提迪力夏提江: 提 ends in a short stroke)
+    room = 0.35 * glyph_h
+    if next_x0 is not None and inner and _small_mark(ink, inner[-1][1], right_ink, glyph_h) \
+            and (inner[-1][1] - inner[-1][0]) + gap_r >= room:
         gap_r = float(right_ink - inner[-1][1]) + gap_r
         right_ink, right_limit, punct_r = inner[-1][0], float(inner[-1][1]), True
-    if prev_x1 is not None and inner and _small_mark(ink, left_ink, inner[0][0], glyph_h):
+    if prev_x1 is not None and inner and _small_mark(ink, left_ink, inner[0][0], glyph_h) \
+            and (inner[0][1] - inner[0][0]) + gap_l >= room:
         left_ink, left_limit, punct_l = inner[0][1], float(inner[0][0]), True
     band = text_band(ink[:, left_ink:right_ink].sum(axis=1), lh, max(1.0, 0.03 * (right_ink - left_ink)), core)
     if band is None:
