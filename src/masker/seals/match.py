@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..text.glyphs import NEVER_ALIKE as _HARD
-from ..text.glyphs import _glyph, _glyph_font, looks_alike
+from ..text.glyphs import glyph_similarity, looks_alike
 
 _PROVINCES = [
     ("新疆维吾尔自治区", "新疆"), ("广西壮族自治区", "广西"), ("宁夏回族自治区", "宁夏"),
@@ -354,11 +354,10 @@ RESEMBLES = 0.7
 def _resembles(a: str, b: str) -> bool:
     """Do two characters share most of their strokes, so that a worn glyph of one may read
     surely as the other? Numerals and directions never do."""
-    if (a in _HARD or b in _HARD or not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff")
-            or _glyph_font() is None):
+    if a in _HARD or b in _HARD or not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff"):
         return False
-    g1, g2 = _glyph(a), _glyph(b)
-    return float((g1 * g2).sum()) >= RESEMBLES
+    sim = glyph_similarity(a, b)
+    return sim is not None and sim >= RESEMBLES
 
 
 def _reading_sure(confs: list[float] | None) -> bool:

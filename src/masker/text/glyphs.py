@@ -46,6 +46,14 @@ def _glyph(ch: str):
     return a / n if n > 0 else a
 
 
+def glyph_similarity(a: str, b: str) -> float | None:
+    """Correlation of the blurred glyphs of two characters (1.0: the same; ≥ 0.8: look-alikes
+    the recogniser confuses); None without a CJK font."""
+    if _glyph_font() is None:
+        return None
+    return float((_glyph(a) * _glyph(b)).sum())
+
+
 @lru_cache(maxsize=16384)
 def looks_alike(a: str, b: str) -> bool:
     """Do two CJK characters look alike (the recogniser's typical misreadings: 喀/略, 局/属,
@@ -54,6 +62,5 @@ def looks_alike(a: str, b: str) -> bool:
         return True
     if not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff") or a in NEVER_ALIKE or b in NEVER_ALIKE:
         return False
-    if _glyph_font() is None:
-        return False
-    return float((_glyph(a) * _glyph(b)).sum()) >= 0.8
+    sim = glyph_similarity(a, b)
+    return sim is not None and sim >= 0.8
