@@ -186,3 +186,19 @@ def test_no_empty_window_and_empty_crops_read_as_nothing():
     rec = LineRecognizer(session, ["blank", "a", "b", " "])
     out = rec.read([np.zeros((40, 0, 3), np.uint8), np.full((40, 80, 3), 255, np.uint8)])
     assert len(out) == 2 and out[0].text == "" and len(calls) == 1
+
+
+def test_a_blurred_name_guessed_as_marks_or_dropped_is_read_again():
+    """The narrowed first pass read a blurred 詹睿 as ：，(0.24, 0.41), and can drop a glyph
+    altogether; both cases get a window, sure marks and evenly spaced text do not."""
+    f = Focus.for_query("詹睿")
+    guessed = _sp("基本信息：") + [Span("：", 150, 180, 0.24), Span("，", 180, 210, 0.41)] + \
+        [Span(c, 210 + i * 30, 240 + i * 30, 0.99) for i, c in enumerate("女，回族，中共党员")]
+    assert f.windows(_reading(guessed), guessed, 600, 40)
+    sure = _sp("基本信息：") + [Span("，", 150, 180, 0.97)] + _sp("女回族中共党员")
+    assert f.windows(_reading(sure), sure, 600, 40) == []
+    # 詹 read, 睿 dropped: a hole of two pitches after it
+    dropped = _sp("基本信息：詹") + [Span(c, 240 + i * 30, 270 + i * 30, 0.99) for i, c in enumerate("女回族中共党员")]
+    assert f.windows(_reading(dropped), dropped, 600, 40)
+    whole = _sp("基本信息：詹女回族中共党员")  # a lone 詹 among evenly spaced text: no window
+    assert f.windows(_reading(whole), whole, 600, 40) == []

@@ -22,7 +22,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from ..geometry import Box, overlap_area
-from ..text.chars import is_han, normalize_name
+from ..text.chars import char_class, is_han, normalize_name
 from ..text.confusions import CONFUSABLE
 from ..text.glyphs import looks_alike
 from ..text.variants import variants
@@ -31,10 +31,16 @@ from .ctc import Reading
 
 #: below this a first-pass Han character counts as unsure
 UNSURE_CONF = 0.8
+#: below this a punctuation mark is a guess at something the first pass could not read (a
+#: blurred glyph); narrowing leaves real marks unsure too, but rarely this unsure
+GUESS_CONF = 0.5
 #: labels the signature finder keys on (签名, 签字, 本人签章 ...)
 _LABEL_CHARS = "签"
 #: windows covering more than this share of a line: read the whole line again
 WHOLE_LINE_SHARE = 0.6
+#: neighbouring characters' centres further apart than this many pitches leave room for a glyph
+#: the first pass dropped
+HOLE = 1.6
 #: a first reading scoring below this is read again whole (lines below 0.5 are dropped)
 WHOLE_LINE_BELOW = 0.65
 
@@ -71,6 +77,8 @@ class Focus:
     def is_hit(self, ch: str, conf: float) -> bool:
         if ch in self.chars:
             return True
+        if conf < GUESS_CONF and char_class(ch) == "punct":
+            return True  # a blurred glyph guessed as a mark (詹睿 read ：，at 0.24 and 0.41)
         return conf < 0.95 and is_han(ch) and (conf < self.unsure_conf or any(looks_alike(ch, c) for c in self.han))
 
     def near(self, regions: list[Box] | None) -> "Focus":
@@ -87,18 +95,23 @@ class Focus:
             return False
         return self.unit_near is None or box is None or any(overlap_area(box, r) > 0 for r in self.unit_near)
 
-    def qualifying_hits(self, sp: list[Span]) -> list[Span]:
+    def qualifying_hits(self, sp: list[Span], crop_h: int | None = None) -> list[Span]:
         """Hits that could be part of the name: with another hit within the name's length, or
         close enough to an end of the line for the rest of the name to be on the next line (or
-        the previous one). A one-character name: every hit."""
+        the previous one), or beside a hole in the reading (given ``crop_h``): the narrowed first
+        pass can drop a blurred glyph altogether (詹睿 read 詹), leaving its place empty. A
+        one-character name: every hit."""
         idx = [k for k, s in enumerate(sp) if self.is_hit(s.ch, s.conf)]
         n = self.name_len
         if n <= 1:
             return [sp[k] for k in idx]
+        hole = HOLE * pitch(sp, crop_h) if crop_h else float("inf")
         out = []
         for j, k in enumerate(idx):
             near = (j > 0 and k - idx[j - 1] < n) or (j + 1 < len(idx) and idx[j + 1] - k < n)
-            if near or k < n - 1 or k > len(sp) - n:
+            gap = (k + 1 < len(sp) and sp[k + 1].centre - sp[k].centre > hole) or \
+                (k > 0 and sp[k].centre - sp[k - 1].centre > hole)
+            if near or gap or k < n - 1 or k > len(sp) - n:
                 out.append(sp[k])
         return out
 
@@ -108,7 +121,7 @@ class Focus:
         ``box``: the line on the page, for ``unit_near``."""
         if self.whole_line(reading, box):
             return [(0, crop_w)]
-        hits = self.qualifying_hits(sp)
+        hits = self.qualifying_hits(sp, crop_h)
         if not hits:
             return []
         reach = self.name_len * pitch(sp, crop_h)
