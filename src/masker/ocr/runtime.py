@@ -92,12 +92,12 @@ def adopt(session, model_path: str | None = None, parallel: bool = False) -> Mod
 
 
 def parallel_streams() -> int:
-    """Streams for ``OpenVinoModel.many``: ``MASKER_OCR_STREAMS``, else one per thread masker may
-    use, at most 4 (1: no second copy of the recogniser, ~350 MB less memory)."""
+    """Streams for ``OpenVinoModel.many`` (``MASKER_OCR_STREAMS``; default 1: off). On this idle
+    2-core machine two streams gained ~2% of a page's time for a second compiled copy of the
+    recogniser (+300 MB, +0.2 s start-up): not worth it by default; machines with more cores
+    per process may differ."""
     env = os.environ.get("MASKER_OCR_STREAMS")
-    if env:
-        return max(1, min(int(env), 8))
-    return max(1, min(threads() or os.cpu_count() or 1, 4))
+    return max(1, min(int(env), 8)) if env else 1
 
 
 def _onnxruntime(path: Path) -> Model:
@@ -133,10 +133,10 @@ class OpenVinoModel:
     """An ONNX model on OpenVINO's CPU plugin, called one batch at a time or many at once.
 
     ``__call__`` runs a copy compiled for latency (all threads on one batch): the detector's one
-    page, rapidocr's recogniser loop. ``many`` runs a list of batches on a copy compiled with one
-    stream per thread, each batch on its own stream: the recogniser's batches of short line crops
-    keep two cores busier that way than one batch spread over both (~20% less wall time for a
-    page's first pass, ``benchmarks/bench_runtime.py``).
+    page, rapidocr's recogniser loop. ``many`` runs a list of batches; with ``streams`` > 1
+    (``MASKER_OCR_STREAMS``) on a second copy compiled with that many streams, each batch on its own
+    stream (short line crops may keep many cores busier that way than one batch spread over all;
+    on this 2-core machine it gained ~2% of a page, so it is off by default).
 
     Requests are per thread (a request is not thread-safe; the API's thread pool shares one
     engine) and reused: shapes change from call to call (line widths), which the dynamic-shape CPU
