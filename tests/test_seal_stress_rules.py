@@ -208,6 +208,12 @@ def test_an_inner_line_does_not_outvote_a_sure_ring():
     assert match_unit("新疆天河水利水电工程有限公司", t, ["水利水电工程有限公"], confs=confs).matched
 
 
+def _readings_args(readings: list, renderings: list[str]) -> tuple:
+    """``match_unit_readings``'s arguments from (text, score, character confidences) triples."""
+    return ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], renderings,
+            [c for _t, _s, c in readings])
+
+
 def test_a_sure_misreading_is_outvoted_where_another_reading_has_the_character():
     # the real 交通银行股份有限公司佛山分行 seal (shared/realworld): one rendering is sure of 电
     # (0.91) where 山 stands, another reads 山 — a misreading, not a namesake
@@ -215,8 +221,7 @@ def test_a_sure_misreading_is_outvoted_where_another_reading_has_the_character()
                  [1.0, 1.0, 0.98, 1.0, 1.0, 0.72, 1.0, 1.0, 0.93, 1.0, 1.0, 0.91, 1.0, 0.93]),
                 ("交通第行股公有限会司佛山分行", 0.86,
                  [1.0, 1.0, 0.37, 0.79, 0.97, 0.56, 1.0, 1.0, 0.87, 0.95, 1.0, 0.85, 0.97, 0.72])]
-    args = ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], ["clean", "red"],
-            [c for _t, _s, c in readings])
+    args = _readings_args(readings, ["clean", "red"])
     assert match_unit_readings("交通银行股份有限公司佛山分行", *args).matched
     # a place misread at 0.90 (庆 for 天 of 天津) is below the bar for a place
     t, confs = "庆津瑞佳讯贸易有限公司", [0.90, 1.0, 0.99, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.78]
@@ -276,7 +281,6 @@ def test_a_worn_glyph_read_surely_as_one_sharing_its_strokes_is_no_namesakes_wor
                  [1.0, 1.0, 0.53, 1.0, 1.0, 0.98, 1.0, 1.0, 1.0, 1.0, 1.0, 0.93, 1.0, 0.59]),
                 ("新温天河水科水电工程有限公司", 0.97,
                  [1.0, 0.70, 0.97, 1.0, 0.98, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0, 0.99, 1.0, 1.0])]
-    args = ([t for t, _s, _c in readings], [], [s for _t, s, _c in readings], ["scan", "red"],
-            [c for _t, _s, c in readings])
+    args = _readings_args(readings, ["scan", "red"])
     assert match_unit_readings("新疆天河水利水电工程有限公司", *args).matched
     assert not match_unit_readings("新疆天山水利水电工程有限公司", *args).matched
