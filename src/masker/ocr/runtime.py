@@ -96,8 +96,12 @@ def parallel_streams() -> int:
     2-core machine two streams gained ~2% of a page's time for a second compiled copy of the
     recogniser (+300 MB, +0.2 s start-up): not worth it by default; machines with more cores
     per process may differ."""
-    env = os.environ.get("MASKER_OCR_STREAMS")
-    return max(1, min(int(env), 8)) if env else 1
+    env = (os.environ.get("MASKER_OCR_STREAMS") or "").strip()
+    if not env:
+        return 1
+    if not env.isdigit():
+        raise OptionError(f"MASKER_OCR_STREAMS 应为正整数 / must be a positive integer: {env!r}")
+    return max(1, min(int(env), 8))
 
 
 def _onnxruntime(path: Path) -> Model:
