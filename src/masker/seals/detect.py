@@ -349,7 +349,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     small = cv2.resize(img, (max(1, int(round(W * s))), max(1, int(round(H * s)))),
                        interpolation=cv2.INTER_AREA) if s < 1.0 else img
     h, w = small.shape[:2]
-    if _is_grey(small):
+    if is_grey(small):
         return _detect_grey(small, s, min_diameter, max_diameter)
     red = redness(small)
     red = cv2.medianBlur(red, 3)
@@ -516,11 +516,12 @@ def _hough_circles(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, k: int, 
     return out
 
 
-def _is_grey(img: np.ndarray) -> bool:
-    """A greyscale scan or copy: no colour anywhere (stamps in it are grey)."""
+def is_grey(img: np.ndarray, step: int = 4) -> bool:
+    """A greyscale scan or copy: no colour anywhere (stamps in it are grey). ``step``: every
+    how many pixels are sampled."""
     if img.ndim == 2:
         return True
-    sub = img[::4, ::4].astype(np.int16)
+    sub = img[::step, ::step].astype(np.int16)
     chroma = sub.max(axis=2) - sub.min(axis=2)
     return float(np.percentile(chroma, 99.7)) < 18
 

@@ -22,13 +22,12 @@ import cv2
 import numpy as np
 
 from ..geometry import Box
+from .detect import is_grey
 
 #: working size (long side, px)
 SIDE = 500
 #: red above max(green, blue), in 8-bit levels: a pale stamp on white paper shows ~12–40
 RED_MARGIN = 10
-#: colour anywhere above this (8-bit chroma, 99.7th percentile) makes a page a colour page
-GREY_CHROMA = 18
 
 
 def stamp_regions(img: np.ndarray) -> list[Box] | None:
@@ -42,11 +41,10 @@ def stamp_regions(img: np.ndarray) -> list[Box] | None:
     small = cv2.resize(np.ascontiguousarray(img[..., :3]), (max(1, W // k), max(1, H // k)),
                        interpolation=cv2.INTER_AREA) if k > 1 else img[..., :3]
     s = small.shape[1] / W
+    if is_grey(small, step=2):
+        return None
     b, g, r = cv2.split(small)
     gb = cv2.max(g, b)
-    chroma = cv2.subtract(cv2.max(r, gb), cv2.min(r, cv2.min(g, b)))
-    if float(np.percentile(chroma[::2, ::2], 99.7)) < GREY_CHROMA:
-        return None
     ink = cv2.medianBlur((cv2.subtract(r, gb) > RED_MARGIN).astype(np.uint8), 3)
     if not ink.any():
         return []

@@ -23,6 +23,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from ..ocr.charboxes import spans
 from .color import paper_normalised
 from .detect import SealCandidate
 
@@ -536,11 +537,9 @@ class SealReader:
         if lines is not None and hasattr(lines, "read"):
             out = []
             for rd, strip in zip(lines.read(strips), strips):
-                f = strip.shape[1] / max(1e-6, rd.content_steps)  # strip px per recogniser step
-                trip = [(ch, float(c), (k + 0.5) * f) for ch, c, k in zip(rd.text, rd.confs, rd.cols)
-                        if not ch.isspace()]
-                out.append(("".join(ch for ch, _, _ in trip), float(rd.score), [c for _, c, _ in trip],
-                            [x for _, _, x in trip] if len(rd.cols) == len(rd.text) else []))
+                sp = spans(rd, strip.shape[1])
+                out.append(("".join(s.ch for s in sp), float(rd.score), [float(s.conf) for s in sp],
+                            [s.centre for s in sp]))
             return out
         return [(t.strip(), float(sc), [float(sc)] * len(t.strip()), []) for t, sc in self.engine.recognize(strips)]
 
