@@ -66,7 +66,7 @@ class RapidOcrEngine:
         if "Rec.model_path" in p:  # sessions rapidocr built on OpenVINO: made thread-safe
             det, rec = self._ocr._load_det_model(), self._ocr._load_rec_model()
             det.session = adopt(det.session, p["Det.model_path"])
-            rec.session = adopt(rec.session, p["Rec.model_path"], parallel=True)
+            rec.session = adopt(rec.session, p["Rec.model_path"])
         self._lines: LineRecognizer | None = None
         self._first: LineRecognizer | None = None
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)

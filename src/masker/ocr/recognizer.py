@@ -48,8 +48,7 @@ class LineRecognizer:
         order = sorted(range(len(crops)), key=lambda i: widths[i])
         groups = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         batches = [self._batch([crops[i] for i in ids], [widths[i] for i in ids]) for ids in groups]
-        many = getattr(self.session, "many", None)  # a runtime that can run batches side by side
-        preds = many(batches) if many else [self.session(b) for b in batches]
+        preds = [self.session(b) for b in batches]
         out: list[Reading | None] = [None] * len(crops)
         for ids, batch, pred in zip(groups, batches, preds):
             for i, rd in zip(ids, decode(pred, self.charset, [widths[i] / batch.shape[3] for i in ids])):

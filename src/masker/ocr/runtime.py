@@ -9,8 +9,9 @@ onnxruntime's time, identical outputs).
 
 ``MASKER_OCR_RUNTIME`` chooses: ``auto`` (OpenVINO when it is installed, else onnxruntime),
 ``openvino``, ``onnxruntime``. ``MASKER_OCR_PRECISION=f32`` keeps OpenVINO in fp32.
-``MASKER_OCR_THREADS`` sets the threads of either (0: the runtime's default, one per core);
-``MASKER_OCR_STREAMS`` the OpenVINO streams the recogniser's batches share (see ``OpenVinoModel``).
+``MASKER_OCR_THREADS`` sets the threads of either (0: the runtime's default, one per core).
+(Running a page's recogniser batches side by side on two OpenVINO streams was tried: ~2% faster on
+this 2-core machine for a second compiled copy, +0.3 GB; not kept.)
 """
 from __future__ import annotations
 
@@ -81,27 +82,14 @@ def rapidocr_params(runtime: str) -> dict:
     return params
 
 
-def adopt(session, model_path: str | None = None, parallel: bool = False) -> Model:
+def adopt(session, model_path: str | None = None) -> Model:
     """Our callable for a session rapidocr built. OpenVINO ones are compiled again from the model
-    rapidocr read, with our settings (kernel cache, precision, threads), one infer request per
-    thread (rapidocr's single request is not thread-safe) and, with ``parallel``, a second copy
-    for ``many``. onnxruntime sessions are returned as they are (thread-safe already)."""
+    rapidocr read, with our settings (kernel cache, precision, threads) and one infer request per
+    thread (rapidocr's single request is not thread-safe). onnxruntime sessions are returned as
+    they are (thread-safe already)."""
     if not hasattr(getattr(session, "session", None), "get_compiled_model"):
         return session
-    return OpenVinoModel(session.model, model_path, streams=parallel_streams() if parallel else 1)
-
-
-def parallel_streams() -> int:
-    """Streams for ``OpenVinoModel.many`` (``MASKER_OCR_STREAMS``; default 1: off). On this idle
-    2-core machine two streams gained ~2% of a page's time for a second compiled copy of the
-    recogniser (+300 MB, +0.2 s start-up): not worth it by default; machines with more cores
-    per process may differ."""
-    env = (os.environ.get("MASKER_OCR_STREAMS") or "").strip()
-    if not env:
-        return 1
-    if not env.isdigit():
-        raise OptionError(f"MASKER_OCR_STREAMS 应为正整数 / must be a positive integer: {env!r}")
-    return max(1, min(int(env), 8))
+    return OpenVinoModel(session.model, model_path)
 
 
 def _onnxruntime(path: Path) -> Model:
@@ -120,27 +108,17 @@ def _onnxruntime(path: Path) -> Model:
     return lambda batch: sess.run(None, {name: batch})[0]
 
 
-def _openvino_config(streams: int = 1) -> dict[str, object]:
-    config: dict[str, object] = {"CPU_RUNTIME_CACHE_CAPACITY": KERNEL_CACHE}
-    if streams > 1:
-        config.update({"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": streams, "INFERENCE_NUM_THREADS": streams})
-    else:
-        config["PERFORMANCE_HINT"] = "LATENCY"
-        if threads() > 0:
-            config["INFERENCE_NUM_THREADS"] = threads()
+def _openvino_config() -> dict[str, object]:
+    config: dict[str, object] = {"CPU_RUNTIME_CACHE_CAPACITY": KERNEL_CACHE, "PERFORMANCE_HINT": "LATENCY"}
+    if threads() > 0:
+        config["INFERENCE_NUM_THREADS"] = threads()
     if (os.environ.get("MASKER_OCR_PRECISION") or "").lower() == "f32":
         config["INFERENCE_PRECISION_HINT"] = "f32"
     return config
 
 
 class OpenVinoModel:
-    """An ONNX model on OpenVINO's CPU plugin, called one batch at a time or many at once.
-
-    ``__call__`` runs a copy compiled for latency (all threads on one batch): the detector's one
-    page, rapidocr's recogniser loop. ``many`` runs a list of batches; with ``streams`` > 1
-    (``MASKER_OCR_STREAMS``) on a second copy compiled with that many streams, each batch on its own
-    stream (short line crops may keep many cores busier that way than one batch spread over all;
-    on this 2-core machine it gained ~2% of a page, so it is off by default).
+    """An ONNX model on OpenVINO's CPU plugin, compiled for latency (all threads on one batch).
 
     Requests are per thread (a request is not thread-safe; the API's thread pool shares one
     engine) and reused: shapes change from call to call (line widths), which the dynamic-shape CPU
@@ -148,38 +126,16 @@ class OpenVinoModel:
     overwritten by its next call.
     """
 
-    def __init__(self, model, model_path: str | None = None, streams: int = 1):
+    def __init__(self, model, model_path: str | None = None):
         import openvino as ov
 
-        core = ov.Core()
         self.model_path = model_path
-        self.streams = streams
-        self._one = core.compile_model(model, "CPU", _openvino_config())
-        self._many = core.compile_model(model, "CPU", _openvino_config(streams)) if streams > 1 else None
+        self._compiled = ov.Core().compile_model(model, "CPU", _openvino_config())
         self._local = threading.local()
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         request = getattr(self._local, "request", None)
         if request is None:
-            request = self._local.request = self._one.create_infer_request()
+            request = self._local.request = self._compiled.create_infer_request()
         request.infer([np.ascontiguousarray(batch, np.float32)])
         return np.array(request.get_output_tensor(0).data, copy=True)
-
-    def many(self, batches: list[np.ndarray]) -> list[np.ndarray]:
-        if self._many is None or len(batches) < 2:
-            return [self(b) for b in batches]
-        import openvino as ov
-
-        queue = getattr(self._local, "queue", None)
-        if queue is None:
-            queue = self._local.queue = ov.AsyncInferQueue(self._many, self.streams)
-        out: list[np.ndarray | None] = [None] * len(batches)
-
-        def done(request, k: int) -> None:
-            out[k] = np.array(request.get_output_tensor(0).data, copy=True)
-
-        queue.set_callback(done)
-        for k, batch in enumerate(batches):
-            queue.start_async([np.ascontiguousarray(batch, np.float32)], k)
-        queue.wait_all()
-        return out  # type: ignore[return-value]
