@@ -95,17 +95,17 @@ class Focus:
             return False
         return self.unit_near is None or box is None or any(overlap_area(box, r) > 0 for r in self.unit_near)
 
-    def qualifying_hits(self, sp: list[Span], crop_h: int | None = None) -> list[Span]:
+    def qualifying_hits(self, sp: list[Span], char_pitch: float | None = None) -> list[Span]:
         """Hits that could be part of the name: with another hit within the name's length, or
         close enough to an end of the line for the rest of the name to be on the next line (or
-        the previous one), or beside a hole in the reading (given ``crop_h``): the narrowed first
-        pass can drop a blurred glyph altogether (詹睿 read 詹), leaving its place empty. A
-        one-character name: every hit."""
+        the previous one), or beside a hole in the reading (given the line's ``char_pitch``): the
+        narrowed first pass can drop a blurred glyph altogether (詹睿 read 詹), leaving its place
+        empty. A one-character name: every hit."""
         idx = [k for k, s in enumerate(sp) if self.is_hit(s.ch, s.conf)]
         n = self.name_len
         if n <= 1:
             return [sp[k] for k in idx]
-        hole = HOLE * pitch(sp, crop_h) if crop_h else float("inf")
+        hole = HOLE * char_pitch if char_pitch else float("inf")
         out = []
         for j, k in enumerate(idx):
             near = (j > 0 and k - idx[j - 1] < n) or (j + 1 < len(idx) and idx[j + 1] - k < n)
@@ -121,10 +121,11 @@ class Focus:
         ``box``: the line on the page, for ``unit_near``."""
         if self.whole_line(reading, box):
             return [(0, crop_w)]
-        hits = self.qualifying_hits(sp, crop_h)
+        p = pitch(sp, crop_h)
+        hits = self.qualifying_hits(sp, p)
         if not hits:
             return []
-        reach = self.name_len * pitch(sp, crop_h)
+        reach = self.name_len * p
         wins: list[list[float]] = []
         for s in sorted(hits, key=lambda s: s.x0):
             a, b = max(0.0, s.x0 - reach), min(float(crop_w), s.x1 + reach)
