@@ -74,6 +74,8 @@ def _cls_model_path() -> str | None:
 
 
 def _cls_session():
+    """The 0/180 classifier on the OCR's runtime (``masker.ocr.runtime``: OpenVINO runs it in about
+    a third of onnxruntime's time here); None where the model is missing or broken."""
     global _CLS_SESSION, _CLS_FAILED
     if _CLS_SESSION is not None or _CLS_FAILED:
         return _CLS_SESSION
@@ -81,13 +83,9 @@ def _cls_session():
         if _CLS_SESSION is None and not _CLS_FAILED:
             path = _cls_model_path()
             try:
-                import onnxruntime as ort
+                from ..ocr.runtime import open_model
 
-                so = ort.SessionOptions()
-                so.intra_op_num_threads = 1
-                so.inter_op_num_threads = 1
-                so.log_severity_level = 3
-                _CLS_SESSION = ort.InferenceSession(path, sess_options=so, providers=["CPUExecutionProvider"]) if path else None
+                _CLS_SESSION = open_model(path) if path else None
             except Exception as e:  # a missing or broken model only costs this evidence
                 log.warning("direction classifier unavailable: %s", e)
                 _CLS_SESSION = None
@@ -97,8 +95,8 @@ def _cls_session():
 
 def cls_upright_prob(crops: Sequence[np.ndarray]) -> np.ndarray | None:
     """P(piece is upright) for wide BGR line pieces, from the PP-OCR 0/180 classifier."""
-    sess = _cls_session()
-    if sess is None or not crops:
+    model = _cls_session()
+    if model is None or not crops:
         return None
     batch = np.zeros((len(crops), 3, 48, 192), np.float32)
     for i, c in enumerate(crops):
@@ -108,7 +106,7 @@ def cls_upright_prob(crops: Sequence[np.ndarray]) -> np.ndarray | None:
         rw = min(192, max(1, int(math.ceil(48 * w / max(1, h)))))
         r = cv2.resize(c, (rw, 48), interpolation=cv2.INTER_LINEAR).astype(np.float32)
         batch[i, :, :, :rw] = (r.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
-    out = sess.run(None, {sess.get_inputs()[0].name: batch})[0]
+    out = model(batch)
     return np.asarray(out[:, 0], dtype=np.float64)
 
 

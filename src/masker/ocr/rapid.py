@@ -24,6 +24,7 @@ from ..geometry import from_quad
 from .base import Char, TextLine
 from .cascade import Focus, splice
 from .charboxes import Span, span_quads, spans
+from .detprep import install as install_det_input
 from .models import int8_first_pass
 from .recognizer import LineRecognizer
 from .runtime import adopt, open_model, rapidocr_params, runtime_name, threads
@@ -63,6 +64,7 @@ class RapidOcrEngine:
         self.params = p
         self.squeeze = squeeze
         self._ocr = RapidOCR(params=p)
+        install_det_input(self._ocr._load_det_model())
         if "Rec.model_path" in p:  # sessions rapidocr built on OpenVINO: made thread-safe
             det, rec = self._ocr._load_det_model(), self._ocr._load_rec_model()
             det.session = adopt(det.session, p["Det.model_path"])
