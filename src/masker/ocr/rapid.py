@@ -27,7 +27,7 @@ from .charboxes import Span, span_quads, spans
 from .detprep import install as install_det_input
 from .models import int8_first_pass
 from .recognizer import LineRecognizer
-from .runtime import adopt, open_model, rapidocr_params, runtime_name, threads
+from .runtime import open_model, rapidocr_params, runtime_name, sessions_for_rapidocr, threads
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +64,9 @@ class RapidOcrEngine:
         self.params = p
         self.squeeze = squeeze
         self._ocr = RapidOCR(params=p)
-        install_det_input(self._ocr._load_det_model())
-        if "Rec.model_path" in p:  # sessions rapidocr built on OpenVINO: made thread-safe
-            det, rec = self._ocr._load_det_model(), self._ocr._load_rec_model()
-            det.session = adopt(det.session, p["Det.model_path"])
-            rec.session = adopt(rec.session, p["Rec.model_path"])
+        with sessions_for_rapidocr(self.runtime if "Rec.model_path" in p else "onnxruntime"):
+            install_det_input(self._ocr._load_det_model())
+            self._ocr._load_rec_model()
         self._lines: LineRecognizer | None = None
         self._first: LineRecognizer | None = None
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
@@ -175,6 +173,6 @@ class RapidOcrEngine:
 
 
 def _model_path(session) -> str | None:
-    """The ONNX file behind a session: one we adopted, or rapidocr's onnxruntime one."""
+    """The ONNX file behind a session: one of ours, or rapidocr's onnxruntime one."""
     return getattr(session, "model_path", None) or getattr(getattr(session, "session", None), "_model_path", None)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -82,14 +83,37 @@ def rapidocr_params(runtime: str) -> dict:
     return params
 
 
-def adopt(session, model_path: str | None = None) -> Model:
-    """Our callable for a session rapidocr built. OpenVINO ones are compiled again from the model
-    rapidocr read, with our settings (kernel cache, precision, threads) and one infer request per
-    thread (rapidocr's single request is not thread-safe). onnxruntime sessions are returned as
-    they are (thread-safe already)."""
-    if not hasattr(getattr(session, "session", None), "get_compiled_model"):
-        return session
-    return OpenVinoModel(session.model, model_path)
+@contextmanager
+def sessions_for_rapidocr(runtime: str):
+    """While open, rapidocr's detector and recogniser build their OpenVINO sessions as
+    ``RapidOcrOpenVinoSession`` (our settings: kernel cache, precision, threads; a request per
+    thread, since rapidocr's single request is not thread-safe).
+
+    Why: rapidocr's ``get_engine`` takes no factory, and its own session compiles each model with
+    its settings only, so masker used to compile both models a second time (~0.4 s of start-up).
+    It is looked up by name in the two modules that build sessions, so swapping that name for
+    the duration of the build is enough; the lock keeps two engines from doing it at once."""
+    if runtime != "openvino":
+        yield
+        return
+    from rapidocr import EngineType
+    from rapidocr.ch_ppocr_det import main as det_main
+    from rapidocr.ch_ppocr_rec import main as rec_main
+
+    with _BUILD_LOCK:
+        saved = det_main.get_engine, rec_main.get_engine
+
+        def get_engine(engine_type):
+            return RapidOcrOpenVinoSession if engine_type == EngineType.OPENVINO else saved[0](engine_type)
+
+        det_main.get_engine = rec_main.get_engine = get_engine
+        try:
+            yield
+        finally:
+            det_main.get_engine, rec_main.get_engine = saved
+
+
+_BUILD_LOCK = threading.Lock()
 
 
 def _onnxruntime(path: Path) -> Model:
@@ -139,3 +163,31 @@ class OpenVinoModel:
             request = self._local.request = self._compiled.create_infer_request()
         request.infer([np.ascontiguousarray(batch, np.float32)])
         return np.array(request.get_output_tensor(0).data, copy=True)
+
+
+def _rapidocr_session_base():
+    from rapidocr.inference_engine.openvino.main import OpenVINOInferSession
+
+    return OpenVINOInferSession
+
+
+class RapidOcrOpenVinoSession(OpenVinoModel):
+    """What rapidocr's detector and recogniser expect of a session (a callable, plus the
+    recogniser's character list read from the model's metadata), compiled once with masker's
+    settings (``sessions_for_rapidocr``)."""
+
+    def __init__(self, cfg):
+        import openvino as ov
+
+        path = str(cfg["model_path"])
+        self.model = ov.Core().read_model(path)
+        super().__init__(self.model, path)
+
+    def have_key(self, key: str = "character") -> bool:
+        return _rapidocr_session_base().have_key(self, key)
+
+    def get_character_list(self, key: str = "character") -> list[str]:
+        return _rapidocr_session_base().get_character_list(self, key)
+
+    def get_rt_info_framework(self):
+        return _rapidocr_session_base().get_rt_info_framework(self)
