@@ -111,10 +111,10 @@ class RapidOcrEngine:
             self.last_elapse, self.last_counts = [time.perf_counter() - t0, 0.0, 0.0], (0, 0, 0.0)
             return []
         t1 = time.perf_counter()
+        line_quads = map_boxes_to_original(np.array(det.boxes, np.float32), op_record, image.shape[0], image.shape[1])
         boxes = None
-        if focus is not None and focus.unit_near is not None and len(det.boxes):
-            page = map_boxes_to_original(np.array(det.boxes, np.float32), op_record, image.shape[0], image.shape[1])
-            boxes = [from_quad(q) for q in page]
+        if focus is not None and focus.unit_near is not None:
+            boxes = [from_quad(q) for q in line_quads]
         readings = self._recognise(crops, focus, boxes)
         t2 = time.perf_counter()
         self.last_elapse = [t1 - t0, 0.0, t2 - t1]
@@ -122,15 +122,15 @@ class RapidOcrEngine:
         if not keep:
             return []
         per_line = [span_quads(det.boxes[i], readings[i][0]) for i in keep]
-        quads = np.concatenate([np.asarray(det.boxes, np.float32)[keep]] + per_line)
-        quads = map_boxes_to_original(quads, op_record, image.shape[0], image.shape[1])
+        char_quads = map_boxes_to_original(np.concatenate(per_line), op_record, image.shape[0], image.shape[1]) \
+            if any(len(q) for q in per_line) else np.zeros((0, 4, 2), np.float32)
         lines: list[TextLine] = []
-        at = len(keep)
+        at = 0
         for i in keep:
             sp, score, raw = readings[i]
-            chars = [Char(s.ch, from_quad(quads[at + k]), s.conf) for k, s in enumerate(sp)]
+            chars = [Char(s.ch, from_quad(char_quads[at + k]), s.conf) for k, s in enumerate(sp)]
             at += len(sp)
-            lines.append(TextLine(text="".join(s.ch for s in sp) if sp else raw, box=from_quad(quads[len(lines)]),
+            lines.append(TextLine(text="".join(s.ch for s in sp) if sp else raw, box=from_quad(line_quads[i]),
                                   score=score, chars=chars, source="ocr"))
         return lines
 
