@@ -71,7 +71,7 @@ def op_propose(m: Masker, data: bytes, input_name: str, name: str, unit: str | N
         extra: list[dict] = []
         for page in doc.pages:
             t0 = time.perf_counter()
-            ctx = m.analyse(page)
+            ctx = m.analyse(page, query)  # focused on the query, as the CLI's propose is
             pres = m.propose_page(ctx, query)
             pres.seconds = time.perf_counter() - t0
             pages.append(pres)
