@@ -92,3 +92,33 @@ def test_openvino_memory_stays_bounded_over_many_widths(monkeypatch):
     for k in range(100, 400, 100):
         rec.read(crops[k:k + 100])
     assert rss_mb() - before < 150
+
+
+def test_detector_input_in_float32_is_rapidocrs(page):
+    """The detector's input made by OpenCV in float32 (``masker.ocr.detprep``) is rapidocr's own
+    float64-normalised array, to rounding."""
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    from masker.ocr.detprep import Float32DetPreProcess
+
+    ref = DetPreProcess(960, "max", None, None)(page)
+    got = Float32DetPreProcess(960, "max", None, None)(page)
+    assert got.dtype == np.float32 and got.shape == ref.shape
+    assert np.abs(got - ref).max() < 1e-5
+
+
+def test_openvino_models_are_compiled_once_with_our_settings(monkeypatch, page):
+    """rapidocr builds its OpenVINO sessions through masker's session class (kernel cache,
+    per-thread requests), not its own plus a second compile by masker; and it reads the page."""
+    pytest.importorskip("openvino")
+    eng = _engine(monkeypatch, "openvino")
+    det, rec = eng._ocr._load_det_model(), eng._ocr._load_rec_model()
+    assert isinstance(det.session, runtime.RapidOcrOpenVinoSession)
+    assert isinstance(rec.session, runtime.RapidOcrOpenVinoSession)
+    assert len(rec.postprocess_op.character) > 6000  # the charset came from the model's metadata
+    assert any("2" in line.text for line in eng.read(page))
+    # and the swap of rapidocr's session factory was undone
+    from rapidocr.ch_ppocr_rec import main as rec_main
+    from rapidocr.inference_engine.base import get_engine
+
+    assert rec_main.get_engine is get_engine
