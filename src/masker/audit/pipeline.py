@@ -64,14 +64,18 @@ def _finders(masker) -> dict:
 
 
 def view_of(masker, doc: Document, page: PageSource, query: Query, cache: dict | None = None) -> View:
-    """Analyse a page and run the finders on it, once (``cache``: any dict kept by the caller)."""
+    """Analyse a page and run the finders on it, once (``cache``: any dict kept by the caller).
+
+    The analysis is focused on the query (``Masker.analyse``: lines that cannot hold the name or
+    the unit keep the cheap first reading), as ``propose``'s is: the audit looks for the same name
+    and unit, and reads what lies beside each mask again on its own (``judge``)."""
     key = (_digest(doc), page.index, id(masker))
-    ctx = cache.get(("ctx", key)) if cache is not None else None
+    ctx = cache.get(("ctx", key, query.name, query.unit)) if cache is not None else None
     if ctx is None:
-        ctx = masker.analyse(page)
+        ctx = masker.analyse(page, query)
         _ = ctx.image  # render now: the document may be closed before a cached view is used again
         if cache is not None:
-            cache[("ctx", key)] = ctx
+            cache[("ctx", key, query.name, query.unit)] = ctx
     fkey = ("seen", key, query.name, query.unit)
     seen = cache.get(fkey) if cache is not None else None
     if seen is None:
