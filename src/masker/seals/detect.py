@@ -165,6 +165,16 @@ def _rho(pts: np.ndarray, e) -> np.ndarray:
     return np.sqrt((u / (d1 / 2)) ** 2 + (v / (d2 / 2)) ** 2)
 
 
+def _rho_many(pts: np.ndarray, fits: list) -> np.ndarray:
+    """``_rho`` of ``pts`` for many ellipses at once (one row per ellipse): RANSAC scores all its
+    hypotheses in one array pass instead of a Python loop over them."""
+    E = np.array([(ex, ey, d1, d2, ang) for (ex, ey), (d1, d2), ang in fits], np.float64)
+    ca, sa = np.cos(np.radians(E[:, 4:5])), np.sin(np.radians(E[:, 4:5]))
+    dx, dy = pts[None, :, 0] - E[:, 0:1], pts[None, :, 1] - E[:, 1:2]
+    u, v = dx * ca + dy * sa, -dx * sa + dy * ca
+    return np.sqrt((u / (E[:, 2:3] / 2)) ** 2 + (v / (E[:, 3:4] / 2)) ** 2)
+
+
 def _circle3(p: np.ndarray):
     """Circle through three points (centre x, y, radius) or None."""
     (x1, y1), (x2, y2), (x3, y3) = p
@@ -183,18 +193,19 @@ def _fit_circle(blob: _Blob, k: int, img_w: int, img_h: int):
     dense = _outline_points(blob, img_w, img_h)
     if dense is None or len(dense) < 12:
         return None
-    rng = np.random.default_rng(1)
-    best, best_n = None, 0
     size = max(blob.w, blob.h)
-    for _ in range(60):
-        c = _circle3(dense[rng.choice(len(dense), 3, replace=False)])
-        if c is None or not (0.2 * size < c[2] < 1.5 * size):
-            continue
-        d = np.abs(np.hypot(dense[:, 0] - c[0], dense[:, 1] - c[1]) - c[2])
-        n = int((d < 0.03 * c[2] + 1).sum())
-        if n > best_n:
-            best, best_n = c, n
-    if best is None or best_n < 0.35 * len(dense):
+    rng = np.random.default_rng(1)
+    circles = [c for _ in range(60)
+               if (c := _circle3(dense[rng.choice(len(dense), 3, replace=False)])) is not None
+               and 0.2 * size < c[2] < 1.5 * size]
+    if not circles:
+        return None
+    C = np.asarray(circles, np.float64)  # all hypotheses scored at once: one array pass, not 60
+    d = np.abs(np.hypot(dense[None, :, 0] - C[:, 0:1], dense[None, :, 1] - C[:, 1:2]) - C[:, 2:3])
+    counts = (d < 0.03 * C[:, 2:3] + 1).sum(axis=1)
+    best_n = int(counts.max())
+    best = circles[int(np.argmax(counts))]
+    if best_n < 0.35 * len(dense):
         return None
     # least-squares refinement on the inliers (algebraic fit)
     d = np.abs(np.hypot(dense[:, 0] - best[0], dense[:, 1] - best[1]) - best[2])
@@ -226,22 +237,23 @@ def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = Fal
         except cv2.error:
             return None
     else:
-        rng = np.random.default_rng(0)
-        best_n, n = 0, len(dense)
+        n = len(dense)
         size = max(blob.w, blob.h)
         # the contour also runs along the print stuck to the stamp: more tries, fewer inliers
+        hyps = []
+        rng = np.random.default_rng(0)
         for _ in range(80 if hull else 200):
-            idx = rng.choice(n, 5, replace=False)
             try:
-                cand = cv2.fitEllipse(dense[idx])
+                cand = cv2.fitEllipse(dense[rng.choice(n, 5, replace=False)])
             except cv2.error:
                 continue
-            if not _valid_fit(cand) or max(cand[1]) > 2.5 * size or min(cand[1]) < 0.4 * max(cand[1]):
-                continue
-            inl = int((np.abs(_rho(dense, cand) - 1) < 0.035).sum())
-            if inl > best_n:
-                best_n, e = inl, cand
-        if e is None or best_n < (0.4 if hull else 0.3) * n:
+            if _valid_fit(cand) and max(cand[1]) <= 2.5 * size and min(cand[1]) >= 0.4 * max(cand[1]):
+                hyps.append(cand)
+        if not hyps:
+            return None
+        counts = (np.abs(_rho_many(dense, hyps) - 1) < 0.035).sum(axis=1)  # every hypothesis at once
+        best_n, e = int(counts.max()), hyps[int(np.argmax(counts))]
+        if best_n < (0.4 if hull else 0.3) * n:
             return None
         inl = dense[np.abs(_rho(dense, e) - 1) < 0.05]
         if len(inl) >= 6:
@@ -676,14 +688,15 @@ def _deskewed(blob: _Blob) -> tuple[np.ndarray, float]:
 def _min_box_angle(pts: np.ndarray) -> float:
     """The turn (degrees, as for ``cv2.getRotationMatrix2D``, within ±45) that gives ``pts`` the
     smallest axis-aligned bounding box: a square frame pressed at an angle comes out upright."""
-    best_a, best_area = 0.0, float("inf")
-    for a in np.arange(-45.0, 45.0, 1.5):
-        M = cv2.getRotationMatrix2D((0.0, 0.0), float(a), 1.0)[:, :2]
-        q = pts @ M.T
-        ar = float(np.ptp(q[:, 0]) * np.ptp(q[:, 1]))
-        if ar < best_area - 1e-6 or (abs(ar - best_area) < 1e-6 and abs(a) < abs(best_a)):
-            best_a, best_area = float(a), ar
-    return best_a
+    if len(pts) > 3:  # the extremes of any turn lie on the convex hull
+        pts = cv2.convexHull(np.asarray(pts, np.float32)).reshape(-1, 2)
+    angles = np.arange(-45.0, 45.0, 1.5)
+    ca, sa = np.cos(np.radians(angles))[:, None], np.sin(np.radians(angles))[:, None]
+    x, y = pts[None, :, 0].astype(np.float64), pts[None, :, 1].astype(np.float64)
+    qx, qy = ca * x + sa * y, -sa * x + ca * y  # as cv2.getRotationMatrix2D turns them, all turns at once
+    area = np.ptp(qx, axis=1) * np.ptp(qy, axis=1)
+    near = np.flatnonzero(area <= area.min() + 1e-6)
+    return float(angles[near[np.argmin(np.abs(angles[near]))]])
 
 
 def _cut_square(blob: _Blob, w: int, h: int, min_d: float, max_d: float):
