@@ -164,3 +164,29 @@ def test_stamps_on_greyscale_copies_are_found():
         for c in cands:
             assert any(_iou(c.box, s["box"]) >= 0.3 for s in gt["seals"]), c.box
     assert n >= 3 and found >= n - 1, (found, n)
+
+
+def test_a_circle_found_at_half_resolution_is_placed_on_the_full_resolution_ring():
+    # the Hough transform for stamps merged with red print runs at half resolution; the ring is
+    # then found on the full-resolution ink near where it said (within a few px of centre/radius)
+    from masker.seals.detect import _place_circle
+
+    ink = np.zeros((300, 400), np.uint8)
+    cv2.circle(ink, (203, 148), 90, 1, 4)
+    cv2.putText(ink, "TITLE", (20, 160), cv2.FONT_HERSHEY_SIMPLEX, 3, 1, 8)  # print crossing it
+    cx, cy, r = _place_circle(ink, 200.0, 152.0, 86.0)
+    assert abs(cx - 203) <= 1.5 and abs(cy - 148) <= 1.5 and abs(r - 90) <= 2
+
+
+def test_the_rings_and_frames_fits_score_their_hypotheses_as_the_loop_did():
+    # RANSAC and the square's turn score every hypothesis in one array pass: same numbers
+    from masker.seals.detect import _min_box_angle, _rho, _rho_many
+
+    rng = np.random.default_rng(3)
+    pts = rng.uniform(0, 100, (200, 2)).astype(np.float32)
+    fits = [((50.0, 40.0), (80.0, 60.0), 20.0), ((30.0, 60.0), (40.0, 90.0), 110.0)]
+    many = _rho_many(pts, fits)
+    for row, e in zip(many, fits):
+        assert np.allclose(row, _rho(pts, e), atol=1e-4)
+    square = cv2.boxPoints(((60.0, 60.0), (40.0, 40.0), 20.0)).astype(np.float32)
+    assert abs(abs(_min_box_angle(square)) - 20.0) <= 1.5
