@@ -147,3 +147,16 @@ def test_an_unsure_reading_keeps_its_tolerance():
     assert match_unit("喀什大学", "略什大学", confident=True).matched
     # print misread as ring text, however sure, says nothing about the name
     assert not match_unit("喀什大学", "有关规定", confident=True).contradicted
+
+
+def test_a_ring_that_names_a_unit_is_told_from_one_that_names_none():
+    # a ring read surely as another unit's name is not read further (its inner lines cannot make
+    # it the applicant's); an invoice-supervision seal's ring names no unit: its inside does
+    from masker.seals.match import names_a_unit
+
+    assert names_a_unit("阿克苏地区林业和草原局")
+    assert names_a_unit("新疆农业大学继续教育学院")
+    assert names_a_unit("天津瑞佳讯贸易有限公司")
+    assert not names_a_unit("全国统一发票监制章")
+    assert not names_a_unit("新疆维吾尔自治区人力资源和社会")  # cut short: may go on inside
+    assert not names_a_unit("局")

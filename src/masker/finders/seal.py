@@ -16,7 +16,7 @@ import time
 
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
-from ..seals.match import CHAR_SURE, UnitMatch, match_unit, match_unit_readings, normalise
+from ..seals.match import CHAR_SURE, UnitMatch, match_unit, match_unit_readings, names_a_unit, normalise
 from ..seals.partial import match_visible_part
 from ..seals.read import SealReader
 from .base import Findings, PageContext, Query
@@ -211,9 +211,11 @@ class SealFinder:
             t, sc, _ = max(reader.ring_reads, key=lambda z: z[1])
             return m.contradicted or (sc >= 0.93 and len(normalise(t)) >= 4 and m.similarity < 0.45)
 
-        reader.read_ring(reader.order[0])
+        first, _sc = reader.read_ring(reader.order[0])
         m = best_match()
-        if not m.matched:
+        if not m.matched and not (clearly_other(m) and names_a_unit(first)):
+            # the inner lines (专用章, a number; the unit itself on an invoice-supervision seal,
+            # whose ring names none): not read when the ring surely names another unit
             reader.read_inner()
             m = best_match()
         if not m.matched and not clearly_other(m):

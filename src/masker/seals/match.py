@@ -108,6 +108,13 @@ def strip_province_keep(t: str, places: list[str]) -> str:
     return r
 
 
+def names_a_unit(text: str) -> bool:
+    """Does a ring reading end the way a unit's name does (…局, …学院, …有限公司)? A seal's ring
+    names its unit; one whose ring names none (全国统一发票监制章) carries the unit inside."""
+    t = normalise(text)
+    return len(t) >= 4 and t.endswith(_GENERIC_TAIL)
+
+
 def distinctive_len(core: str) -> int:
     for g in _GENERIC_TAIL:
         if core.endswith(g):
