@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import cv2
 import numpy as np
 
 from .errors import (EmptyInputError, EncryptedPdfError, InputError, TooLargeError,
@@ -143,7 +144,7 @@ def _to_bgr(im) -> np.ndarray:
         im = Image.alpha_composite(bg, im)
     im = im.convert("RGB")
     rgb = np.asarray(im, dtype=np.uint8)
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)  # one pass (a reversed view made contiguous: ~9 ms a page)
 
 
 def _load_image_pages(data: bytes, fmt: str, limits: Limits) -> Iterator[PageSource]:
