@@ -160,3 +160,15 @@ def test_a_ring_that_names_a_unit_is_told_from_one_that_names_none():
     assert not names_a_unit("全国统一发票监制章")
     assert not names_a_unit("新疆维吾尔自治区人力资源和社会")  # cut short: may go on inside
     assert not names_a_unit("局")
+
+
+def test_a_worn_character_read_surely_as_its_look_alike_vetoes_nothing_when_the_ring_and_inner_lines_are_joined():
+    # stress seed 31, page 15: 客 (0.98) for a worn 喀 in a sure reading of 客什大学; the ring
+    # followed by its inner line is compared too, and there the ring's characters keep their own
+    # confidences (and 客 shares most of 喀's strokes): no veto; a namesake's clean 新河 still vetoes
+    from masker.seals.match import match_unit
+
+    assert not match_unit("喀什大学", "客什大学", ["10年4月8"], confident=True,
+                          confs=[0.98, 0.99, 1.0, 1.0]).contradicted
+    assert match_unit("阿克苏新禾水利建设有限公司", "阿克苏新河水利建设有限公司", ["财务专用章"], confident=True,
+                      confs=[1.0] * 13).contradicted

@@ -235,7 +235,10 @@ def _texts(ring_text: str, inner_texts: list[str] | None,
     inner = [normalise(t) for t in (inner_texts or []) if normalise(t)]
     out += [(t, None) for t in inner]
     if ring and inner:
-        out.append((ring + "".join(inner), None))
+        # the ring's characters keep their own confidences here too (a sure 客 for a worn 喀 is
+        # a misreading whatever follows the ring); the inner lines' are not known: none is sure
+        joined = "".join(inner)
+        out.append((ring + joined, rc + [0.0] * len(joined) if rc is not None else None))
     return out
 
 
