@@ -162,14 +162,12 @@ class RapidOcrEngine:
         return out
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
-        from rapidocr.ch_ppocr_rec import TextRecInput
-
-        if not crops:
+        """Text and score of each single-line crop, by the same recogniser loop as ``read``
+        (``LineRecognizer``: no 320-px minimum width, so short crops beside a mask or from a
+        line piece cost what they hold)."""
+        if not len(crops):
             return []
-        imgs = [c if c.ndim == 3 else np.stack([c] * 3, axis=-1) for c in crops]
-        rec = self._ocr._load_rec_model() if hasattr(self._ocr, "_load_rec_model") else self._ocr.text_rec
-        out = rec(TextRecInput(img=list(imgs), return_word_box=False))
-        return [(str(t), float(s)) for t, s in zip(out.txts, out.scores)]
+        return [(r.text, r.score) for r in self.line_recognizer.read(list(crops))]
 
 
 def _model_path(session) -> str | None:
