@@ -112,9 +112,20 @@ class _Blob:
     ink: np.ndarray       # ink pixels, local
     #: beyond the sheet's edge (photo background), local, widened by a few px; None: no such area
     off: np.ndarray | None = None
+    #: ``_outline_points`` by its arguments: the ellipse, robust and circle fits all start from the
+    #: same outline, which was most of a blob's fitting time when traced anew for each
+    outlines: dict = field(default_factory=dict)
 
 
 def _outline_points(blob: _Blob, img_w: int, img_h: int, hull: bool = True) -> np.ndarray | None:
+    """``_trace_outline``, once per blob and kind of outline."""
+    key = (img_w, img_h, hull)
+    if key not in blob.outlines:
+        blob.outlines[key] = _trace_outline(blob, img_w, img_h, hull)
+    return blob.outlines[key]
+
+
+def _trace_outline(blob: _Blob, img_w: int, img_h: int, hull: bool = True) -> np.ndarray | None:
     """Points (blob-local) along the blob's convex outline, without those on the page border.
 
     ``hull=False``: the outer contour's own points instead. The hull bridges dents, but where red
