@@ -50,6 +50,8 @@ def main() -> None:
     shares: list[float] = []
     if args.trace_memory:
         tracemalloc.start()
+    if args.verbs:
+        verbs(m, folder, gt["pages"], times)
     for page in gt["pages"]:
         t0 = time.perf_counter()
         doc = load(folder / page["file"])
@@ -83,8 +85,6 @@ def main() -> None:
             t0 = time.perf_counter()
             base_ov.find(src.image, page["name"])
             times["plain full-page OCR, rapidocr defaults on OpenVINO"].append(time.perf_counter() - t0)
-        if args.verbs:
-            verbs(m, (folder / page["file"]).read_bytes(), page, times)
         times["propose total (load + focused analyse + find + policy)"].append(
             times["load"][-1] + times["analyse (OCR + orientation), focused on the query"][-1]
             + times["find + policy (all finders)"][-1])
@@ -139,20 +139,35 @@ def text_pdf_rate(m: Masker, pages: int) -> None:
     print(f"\ntext-layer PDF, {pages} pages: {pages / dt:.0f} pages/s ({masks} masks)")
 
 
-def verbs(m: Masker, data: bytes, page: dict, times: dict) -> None:
-    """The three verbs as a user calls them, on one page: propose, check, and audit of the page
-    masked by redact (without the original, as the committee mostly has it)."""
-    name, unit = page["name"], page.get("unit_name")
-    t0 = time.perf_counter()
-    m.propose(data, name, unit, input_name=page["file"])
-    times["verb: propose (end to end)"].append(time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    m.check(data, input_name=page["file"])
-    times["verb: check (end to end)"].append(time.perf_counter() - t0)
-    masked, _ = m.redact(data, name, unit, input_name=page["file"], verify=False)
-    t0 = time.perf_counter()
-    m.audit(masked, name, unit, input_name=page["file"])
-    times["verb: audit of the masked page (end to end)"].append(time.perf_counter() - t0)
+def verbs(m: Masker, folder: Path, pages: list[dict], times: dict) -> None:
+    """The three verbs as a user calls them: propose and check on each page, then audit of each
+    page masked by redact (without the original, as the committee mostly has it).
+
+    Each verb meets its page the way a user's call does: before anything else in this process read
+    it (propose, check), and the masked pages only after all of them were made (audit). Why: the
+    runtime keeps kernels prepared for the input shapes it saw lately (the line widths of a page),
+    and a page read again right after its first reading runs ~30% faster than a new one: timed
+    that way (as this script did before), propose looked 0.42 s a page instead of 0.59."""
+    data = [(folder / p["file"]).read_bytes() for p in pages]
+    m.propose(REPO / "samples" / "demo" / "demo_employment_proof.png", "向飞雅")  # load the models first
+    for page, raw in zip(pages, data):
+        t0 = time.perf_counter()
+        m.propose(raw, page["name"], page.get("unit_name"), input_name=page["file"])
+        times["verb: propose (end to end, a new page)"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        m.check(raw, input_name=page["file"])
+        times["verb: check (end to end)"].append(time.perf_counter() - t0)
+    masked = [m.redact(raw, p["name"], p.get("unit_name"), input_name=p["file"], verify=False)[0]
+              for p, raw in zip(pages, data)]
+    for page, out in zip(pages, masked):
+        t0 = time.perf_counter()
+        m.audit(out, page["name"], page.get("unit_name"), input_name=page["file"])
+        times["verb: audit of the masked page (end to end)"].append(time.perf_counter() - t0)
+    for page, raw in zip(pages, data):  # and, for comparison, propose on a page read just before
+        m.propose(raw, page["name"], page.get("unit_name"), input_name=page["file"])
+        t0 = time.perf_counter()
+        m.propose(raw, page["name"], page.get("unit_name"), input_name=page["file"])
+        times["verb: propose again on the page just read"].append(time.perf_counter() - t0)
 
 
 if __name__ == "__main__":
