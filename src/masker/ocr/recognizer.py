@@ -28,6 +28,21 @@ from .ctc import Reading, decode
 REC_H = 48
 
 
+def shared_width(w: int) -> int:
+    """The next of a few widths at or above ``w``: multiples of 8 px up to 128, of 16 up to 256,
+    of 32 up to 512, then of an eighth of the power of two below.
+
+    Why: the runtime prepares its kernels for each input shape it has not seen lately; a page's
+    batches of exact widths are nearly all new shapes, which made the narrowed first pass of a new
+    page ~50% slower than the same page read again (0.42 s against 0.27 s). Used for the first
+    pass only, where stretching a squeezed line by up to a fifth only brings it nearer its full
+    width (0.5 of it reads 99.4% of Han characters as the full reading, 0.6 of it 99.7%)."""
+    if w <= 8:
+        return 8
+    step = 8 if w <= 128 else 16 if w <= 256 else 32 if w <= 512 else 1 << (w.bit_length() - 4)
+    return -(-w // step) * step
+
+
 @dataclass
 class LineRecognizer:
     """Wraps an onnxruntime-like callable ``session(batch) -> (N, T, C)`` and its charset."""
@@ -45,6 +60,8 @@ class LineRecognizer:
             got = dict(zip(full, self.read([crops[i] for i in full], squeeze)))
             return [got.get(i, Reading("", 0.0)) for i in range(len(crops))]
         widths = [self._width(c, squeeze) for c in crops]
+        if squeeze < 1.0:  # the cascade's first pass: shapes shared across pages
+            widths = [shared_width(w) for w in widths]
         order = sorted(range(len(crops)), key=lambda i: widths[i])
         groups = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         batches = [self._batch([crops[i] for i in ids], [widths[i] for i in ids]) for ids in groups]
