@@ -69,14 +69,14 @@ def view_of(masker, doc: Document, page: PageSource, query: Query, cache: dict |
     The analysis is focused on the query (``Masker.analyse``: lines that cannot hold the name or
     the unit keep the cheap first reading), as ``propose``'s is: the audit looks for the same name
     and unit, and reads what lies beside each mask again on its own (``judge``)."""
-    key = (_digest(doc), page.index, id(masker))
-    ctx = cache.get(("ctx", key, query.name, query.unit)) if cache is not None else None
+    key = (_digest(doc), page.index, id(masker), query.name, query.unit)
+    ctx = cache.get(("ctx", key)) if cache is not None else None
     if ctx is None:
         ctx = masker.analyse(page, query)
         _ = ctx.image  # render now: the document may be closed before a cached view is used again
         if cache is not None:
-            cache[("ctx", key, query.name, query.unit)] = ctx
-    fkey = ("seen", key, query.name, query.unit)
+            cache[("ctx", key)] = ctx
+    fkey = ("seen", key)
     seen = cache.get(fkey) if cache is not None else None
     if seen is None:
         fs = _finders(masker)
