@@ -26,7 +26,7 @@ from .cascade import Focus, splice
 from .charboxes import Span, span_quads, spans
 from .detprep import install as install_det_input
 from .models import int8_first_pass
-from .recognizer import LineRecognizer
+from .recognizer import LineRecognizer, shared_width
 from .runtime import open_model, rapidocr_params, runtime_name, sessions_for_rapidocr, threads
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ class RapidOcrEngine:
         if focus is None or self.squeeze >= 1.0:
             self.last_counts = (len(crops), len(crops), 1.0)
             return [(spans(r, c.shape[1]), r.score, r.text) for r, c in zip(rec.read(crops), crops)]
-        first = self.first_pass.read(crops, squeeze=self.squeeze)
+        first = self.first_pass.read(crops, squeeze=self.squeeze, widths=shared_width)
         out = [(spans(r, c.shape[1]), r.score, r.text) for r, c in zip(first, crops)]
         jobs = [(i, w) for i, (r, c) in enumerate(zip(first, crops))
                 for w in focus.windows(r, out[i][0], c.shape[1], c.shape[0], boxes[i] if boxes else None)]

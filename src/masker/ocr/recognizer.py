@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -52,24 +52,27 @@ class LineRecognizer:
     charset: list[str]
     batch_size: int = 6
 
-    def read(self, crops: Sequence[np.ndarray], squeeze: float = 1.0) -> list[Reading]:
-        """Read BGR line crops; results in input order."""
+    def read(self, crops: Sequence[np.ndarray], squeeze: float = 1.0,
+             widths: Callable[[int], int] | None = None) -> list[Reading]:
+        """Read BGR line crops; results in input order. ``widths``: each crop is stretched from its
+        own width at the model's height to ``widths(w)`` (a few shared widths, so that batch
+        shapes recur: ``shared_width``; the seal reader's strips have their own table)."""
         if not len(crops):
             return []
         if any(c.size == 0 for c in crops):  # nothing to read in an empty crop
             full = [i for i, c in enumerate(crops) if c.size]
-            got = dict(zip(full, self.read([crops[i] for i in full], squeeze)))
+            got = dict(zip(full, self.read([crops[i] for i in full], squeeze, widths)))
             return [got.get(i, Reading("", 0.0)) for i in range(len(crops))]
-        widths = [self._width(c, squeeze) for c in crops]
-        if squeeze < 1.0:  # the cascade's first pass: shapes shared across pages
-            widths = [shared_width(w) for w in widths]
-        order = sorted(range(len(crops)), key=lambda i: widths[i])
+        sizes = [self._width(c, squeeze) for c in crops]
+        if widths is not None:
+            sizes = [widths(w) for w in sizes]
+        order = sorted(range(len(crops)), key=lambda i: sizes[i])
         groups = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
-        batches = [self._batch([crops[i] for i in ids], [widths[i] for i in ids]) for ids in groups]
+        batches = [self._batch([crops[i] for i in ids], [sizes[i] for i in ids]) for ids in groups]
         preds = [self.session(b) for b in batches]
         out: list[Reading | None] = [None] * len(crops)
         for ids, batch, pred in zip(groups, batches, preds):
-            for i, rd in zip(ids, decode(pred, self.charset, [widths[i] / batch.shape[3] for i in ids])):
+            for i, rd in zip(ids, decode(pred, self.charset, [sizes[i] / batch.shape[3] for i in ids])):
                 out[i] = rd
         return out  # type: ignore[return-value]
 

@@ -399,30 +399,21 @@ def _dark_print_share(img: np.ndarray, c: SealCandidate) -> float:
     return float(dark.mean())
 
 
-#: strip widths are rounded to the nearest of a few, spaced by this ratio, before reading: the
-#: recogniser's runtime prepares its kernels for each input shape it has not seen lately, which
-#: costs about as much as reading the strip (a 400-px strip: ~50 ms the first time, ~25 ms again);
-#: a few widths shared by every seal's strips read faster than exact ones, each new. Widening a
-#: strip by up to this ratio is harmless to the glyphs; padding it is not (the recogniser reads
-#: the whole line at once, and a strip ending in blank paper reads differently: 大学 → 大学0)
+#: strip widths are rounded up to the next of a few, spaced by this ratio, before reading
+#: (``LineRecognizer.read(widths=...)``): the recogniser's runtime prepares its kernels for each
+#: input shape it has not seen lately, which costs about as much as reading the strip (a 400-px
+#: strip: ~50 ms the first time, ~25 ms again). Widening a strip by up to this ratio is harmless to
+#: the glyphs; padding it is not (the recogniser reads the whole line at once, and a strip ending
+#: in blank paper reads differently: 大学 → 大学0)
 WIDTH_RATIO = 1.08
 
 
-def shared_width(w: int, ratio: float = WIDTH_RATIO) -> int:
+def strip_width(w: int, ratio: float = WIDTH_RATIO) -> int:
     """The narrowest of the few shared widths (``WIDTH_RATIO`` apart) at least ``w`` px wide (a strip
     is only ever widened: squeezed, a crowded ring's glyphs lose the strokes that tell 山 from 电)."""
     if w <= 64:
         return w
     return int(round(64 * ratio ** math.ceil(math.log(w / 64) / math.log(ratio) - 1e-9)))
-
-
-def to_shared_width(strip: np.ndarray) -> np.ndarray:
-    """``strip`` (``STRIP_H`` px high) stretched to its ``shared_width``."""
-    h, w = strip.shape[:2]
-    sw = shared_width(w) if h == STRIP_H else w
-    if sw == w or strip.size == 0:
-        return strip
-    return cv2.resize(strip, (sw, h), interpolation=cv2.INTER_LINEAR)
 
 
 def default_good_enough(text: str, score: float) -> bool:
@@ -562,12 +553,10 @@ class SealReader:
         lines = getattr(self.engine, "line_recognizer", None)
         if lines is not None and hasattr(lines, "read"):
             out = []
-            shared = [to_shared_width(s) for s in strips]
-            for rd, strip, orig in zip(lines.read(shared), shared, strips):
+            for rd, strip in zip(lines.read(strips, widths=strip_width), strips):
                 sp = spans(rd, strip.shape[1])
-                f = orig.shape[1] / max(1, strip.shape[1])  # columns back in the strip's own px
                 out.append(("".join(s.ch for s in sp), float(rd.score), [float(s.conf) for s in sp],
-                            [s.centre * f for s in sp]))
+                            [s.centre for s in sp]))
             return out
         return [(t.strip(), float(sc), [float(sc)] * len(t.strip()), []) for t, sc in self.engine.recognize(strips)]
 
