@@ -18,6 +18,7 @@ not count: names are Han characters.
 """
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field, replace
 
@@ -28,6 +29,7 @@ from ..text.glyphs import looks_alike
 from ..text.variants import variants
 from .charboxes import Span
 from .ctc import Reading
+from .recognizer import REC_H, shared_width
 
 #: below this a first-pass Han character counts as unsure
 UNSURE_CONF = 0.8
@@ -165,3 +167,20 @@ def splice(first: list[Span], reads: list[tuple[Window, list[Span]]], crop_w: in
         out = [s for s in out if not x0 <= s.centre < x1] + kept
     out.sort(key=lambda s: s.centre)
     return out
+
+
+def widen(a: int, b: int, crop_w: int, crop_h: int) -> Window:
+    """Window ``a:b`` of a line crop widened with the line's own pixels, as evenly as the line's
+    ends allow, until its width at the recogniser's height is a shared width (``shared_width``).
+
+    Why: the runtime prepares its kernels per input shape, and a new shape costs up to as much
+    as the reading itself; windows of exact widths were nearly all new shapes. Wider by a few
+    pixels of the same line, a window reads what it read before (its edges are cut through
+    glyphs anyway and ``splice`` drops what lies near them); what the line's ends leave short is
+    stretched (``LineRecognizer.read(widths=...)``)."""
+    w = max(1, math.ceil(REC_H * (b - a) / max(1, crop_h)))
+    extra = int((shared_width(w) - w) * crop_h / REC_H)
+    left = min(a, extra // 2)
+    right = min(crop_w - b, extra - left)
+    left = min(a, extra - right)
+    return a - left, b + right

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..geometry import from_quad
 from .base import Char, TextLine
-from .cascade import Focus, splice
+from .cascade import Focus, splice, widen
 from .charboxes import Span, span_quads, spans
 from .detprep import install as install_det_input
 from .models import int8_first_pass
@@ -146,7 +146,8 @@ class RapidOcrEngine:
         out = [(spans(r, c.shape[1]), r.score, r.text) for r, c in zip(first, crops)]
         jobs = [(i, w) for i, (r, c) in enumerate(zip(first, crops))
                 for w in focus.windows(r, out[i][0], c.shape[1], c.shape[0], boxes[i] if boxes else None)]
-        again = rec.read([np.ascontiguousarray(crops[i][:, a:b]) for i, (a, b) in jobs])
+        jobs = [(i, widen(a, b, crops[i].shape[1], crops[i].shape[0])) for i, (a, b) in jobs]
+        again = rec.read([np.ascontiguousarray(crops[i][:, a:b]) for i, (a, b) in jobs], widths=shared_width)
         by_line: dict[int, list] = {}
         for (i, (a, b)), r in zip(jobs, again):
             if a == 0 and b >= crops[i].shape[1]:  # the whole line: its full reading as it is

@@ -67,20 +67,31 @@ class LineRecognizer:
         if widths is not None:
             sizes = [widths(w) for w in sizes]
         order = sorted(range(len(crops)), key=lambda i: sizes[i])
-        groups = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
-        batches = [self._batch([crops[i] for i in ids], [sizes[i] for i in ids]) for ids in groups]
+        # shared widths: every batch full, the short one (the narrowest, so blank rows cost
+        # little) padded with blank rows, so that batch shapes recur too
+        rows = self.batch_size if widths is not None and len(crops) > self.batch_size else 0
+        groups = self._groups(order, short_first=rows > 0)
+        batches = [self._batch([crops[i] for i in ids], [sizes[i] for i in ids], rows) for ids in groups]
         preds = [self.session(b) for b in batches]
         out: list[Reading | None] = [None] * len(crops)
         for ids, batch, pred in zip(groups, batches, preds):
-            for i, rd in zip(ids, decode(pred, self.charset, [sizes[i] / batch.shape[3] for i in ids])):
+            for i, rd in zip(ids, decode(pred[:len(ids)], self.charset, [sizes[i] / batch.shape[3] for i in ids])):
                 out[i] = rd
         return out  # type: ignore[return-value]
 
+    def _groups(self, order: list[int], short_first: bool) -> list[list[int]]:
+        """``order`` (narrowest first) in batches of ``batch_size``; with ``short_first``, the
+        short batch is the narrowest one rather than the widest."""
+        n, size = len(order), self.batch_size
+        first = n % size if short_first else 0
+        head = [order[:first]] if first else []
+        return head + [order[start:start + size] for start in range(first, n, size)]
+
     @staticmethod
-    def _batch(crops: Sequence[np.ndarray], widths: list[int]) -> np.ndarray:
+    def _batch(crops: Sequence[np.ndarray], widths: list[int], rows: int = 0) -> np.ndarray:
         """Crops resized to the model's height and their widths, normalised to [-1, 1], padded
-        to the widest (at least 8 px)."""
-        batch = np.zeros((len(crops), 3, REC_H, max(8, max(widths))), np.float32)
+        to the widest (at least 8 px) and to ``rows`` rows (blank rows, read and ignored)."""
+        batch = np.zeros((max(rows, len(crops)), 3, REC_H, max(8, max(widths))), np.float32)
         for r, (img, w) in enumerate(zip(crops, widths)):
             if img.ndim == 2:
                 img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)

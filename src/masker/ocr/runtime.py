@@ -30,10 +30,14 @@ RUNTIMES = ("auto", "openvino", "onnxruntime")
 #: the PP-OCRv6 small files inside the rapidocr wheel (its onnxruntime defaults)
 DET_MODEL, REC_MODEL = "PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"
 
-#: OpenVINO's CPU plugin keeps compiled kernels per input shape (5000 by default); line widths
-#: change with every batch, so a long-lived worker grew by ~13 MB a page (1.2 GB after 40 pages).
-#: 64 keeps it bounded at the same speed (measured: CPU time within 2% over 40 pages).
-KERNEL_CACHE = 64
+#: OpenVINO's CPU plugin keeps prepared kernels per input shape and node, ~30 entries a shape
+#: of the recogniser (5000 by default). Exact line widths made every batch a new shape: a
+#: long-lived worker grew by ~13 MB a page (1.2 GB after 40 pages), and a new shape costs up to
+#: as much as the reading itself (a 6 x 400 px batch: 128 ms new, 58 ms prepared). The
+#: recogniser's batches now come in shared widths and full batches (``recognizer.shared_width``,
+#: ``cascade.widen``), ~70 shapes over 38 pages; 1000 entries keep those prepared (new pages
+#: ~0.8x the time of 64 entries, +~130 MB) and still bound the memory.
+KERNEL_CACHE = 1000
 
 #: ``batch -> first output``: how the detector and recogniser are called
 Model = Callable[[np.ndarray], np.ndarray]
