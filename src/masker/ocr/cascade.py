@@ -45,6 +45,9 @@ WHOLE_LINE_SHARE = 0.6
 HOLE = 1.6
 #: a first reading scoring below this is read again whole (lines below 0.5 are dropped)
 WHOLE_LINE_BELOW = 0.65
+#: pitches a window reaches past where the name would end, seen from a character of the name at
+#: a known place in it (so its end glyph is well clear of the half-character ``splice`` drops)
+REACH_MARGIN = 1.5
 
 Window = tuple[int, int]
 
@@ -58,6 +61,9 @@ class Focus:
     han: tuple[str, ...] = ()
     #: characters a name can span (its core, plus the dot of a Uyghur name)
     name_len: int = 1
+    #: for a character of the name (or a confusion or variant of one): how many characters of
+    #: the name can stand before it and after it; other hits may be anywhere in the name
+    reach: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: distinct characters of the unit name, and how many of them make a line worth re-reading
     unit_chars: frozenset[str] = frozenset()
     unit_min: int = 0
@@ -74,6 +80,7 @@ class Focus:
             wanted |= CONFUSABLE.get(ch, set()) | variants(ch)
         unit_chars = frozenset(c for c in (unit or "") if is_han(c) or c.isalnum())
         return cls(chars=wanted, han=tuple(c for c in core if is_han(c)), name_len=len(core) + len(dots),
+                   reach=_reaches(core, dots),
                    unit_chars=unit_chars, unit_min=max(2, (len(unit_chars) + 1) // 2))
 
     def is_hit(self, ch: str, conf: float) -> bool:
@@ -127,10 +134,12 @@ class Focus:
         hits = self.qualifying_hits(sp, p)
         if not hits:
             return []
-        reach = self.name_len * p
+        n = self.name_len
         wins: list[list[float]] = []
         for s in sorted(hits, key=lambda s: s.x0):
-            a, b = max(0.0, s.x0 - reach), min(float(crop_w), s.x1 + reach)
+            before, after = self.reach.get(s.ch, (n, n))
+            a = max(0.0, s.x0 - min(n, before + REACH_MARGIN) * p)
+            b = min(float(crop_w), s.x1 + min(n, after + REACH_MARGIN) * p)
             if wins and a <= wins[-1][1]:
                 wins[-1][1] = max(wins[-1][1], b)
             else:
@@ -139,6 +148,23 @@ class Focus:
             return [(0, crop_w)]
         out = [(int(a), int(round(b))) for a, b in wins]
         return [(a, b) for a, b in out if b - a >= 2 and a < crop_w]  # never an empty crop
+
+
+def _reaches(core: list[str], dots: set[int]) -> dict[str, tuple[int, int]]:
+    """For each character of the name, its confusions and variants: the most characters of the
+    name (dots included) that can stand before and after it.
+
+    Why: a window around a hit reached the name's whole length both ways; a hit that is the
+    name's first character only needs the rest of the name after it. Never more than the whole
+    length either way (``Focus.windows``)."""
+    n = len(core) + len(dots)
+    out: dict[str, tuple[int, int]] = {}
+    for i, ch in enumerate(core):
+        before = i + sum(1 for d in dots if d <= i)
+        for c in {ch} | CONFUSABLE.get(ch, set()) | variants(ch):
+            lo, hi = out.get(c, (0, 0))
+            out[c] = (max(lo, before), max(hi, n - 1 - before))
+    return out
 
 
 def pitch(sp: list[Span], crop_h: int) -> float:
