@@ -80,7 +80,8 @@ def batches_by_width(widths: Sequence[int]) -> list[tuple[int, int]]:
 
 @dataclass
 class LineRecognizer:
-    """Wraps an onnxruntime-like callable ``session(batch) -> (N, T, C)`` and its charset."""
+    """Wraps an onnxruntime-like callable ``session(batch) -> (N, T, C)`` and its charset; a
+    session's ``view(batch)``, where it has one, is used instead (its output, not copied)."""
 
     session: object
     charset: list[str]
@@ -102,11 +103,11 @@ class LineRecognizer:
         order = sorted(range(len(crops)), key=lambda i: sizes[i])
         groups = batches_by_width([sizes[i] for i in order])
         groups = [[order[k] for k in range(a, b)] for a, b in groups]
-        batches = [self._batch([crops[i] for i in ids], [sizes[i] for i in ids]) for ids in groups]
-        preds = [self.session(b) for b in batches]
+        run = getattr(self.session, "view", self.session)  # decoded before the next call
         out: list[Reading | None] = [None] * len(crops)
-        for ids, batch, pred in zip(groups, batches, preds):
-            for i, rd in zip(ids, decode(pred, self.charset, [sizes[i] / batch.shape[3] for i in ids])):
+        for ids in groups:
+            batch = self._batch([crops[i] for i in ids], [sizes[i] for i in ids])
+            for i, rd in zip(ids, decode(run(batch), self.charset, [sizes[i] / batch.shape[3] for i in ids])):
                 out[i] = rd
         return out  # type: ignore[return-value]
 
