@@ -202,3 +202,60 @@ def test_a_blurred_name_guessed_as_marks_or_dropped_is_read_again():
     assert f.windows(_reading(dropped), dropped, 600, 40)
     whole = _sp("基本信息：詹女回族中共党员")  # a lone 詹 among evenly spaced text: no window
     assert f.windows(_reading(whole), whole, 600, 40) == []
+
+
+def test_windows_reach_only_as_far_as_the_rest_of_the_name():
+    """A hit on the name's first character needs the rest of the name after it, not before."""
+    f = Focus.for_query("王小明")
+    line = _sp("本年度考核结果如下王小明同志表现优秀工作认真负责积极主动完成任务")
+    (a, b), = f.windows(_reading(line), line, len(line) * 30, 40)
+    assert 9 * 30 - 2 * 30 <= a <= 9 * 30 and 12 * 30 <= b <= 12 * 30 + 2 * 30
+    assert f.reach["王"] == (0, 2) and f.reach["明"] == (2, 0)
+    uy = Focus.for_query("艾合买提·阿不都热依木")
+    assert uy.reach["艾"] == (0, 10) and uy.reach["阿"] == (5, 5)  # the dot counts as a character
+
+
+def test_widened_windows_keep_their_text_and_reach_a_shared_width():
+    from masker.ocr.cascade import widen
+    from masker.ocr.recognizer import REC_H, shared_width
+
+    for a, b, w, h in [(100, 173, 1000, 40), (0, 37, 60, 33), (950, 1000, 1000, 40), (0, 500, 500, 30)]:
+        a2, b2 = widen(a, b, w, h)
+        assert 0 <= a2 <= a and b <= b2 <= w
+        cols = -(-REC_H * (b2 - a2) // h)
+        assert cols <= shared_width(-(-REC_H * (b - a) // h))  # never past the shared width
+        if a2 > 0 and b2 < w:  # room on both sides: within a pixel of it
+            assert shared_width(-(-REC_H * (b - a) // h)) - cols <= REC_H / h + 1
+
+
+def test_batches_by_width_are_the_cheapest_split():
+    import itertools
+
+    from masker.ocr.recognizer import BATCH_ROWS, CALL_COST, batches_by_width
+
+    def cost(widths, cuts):
+        return sum((b - a) * max(8, widths[b - 1]) + CALL_COST for a, b in cuts)
+
+    rng = np.random.default_rng(3)
+    for n in range(1, 10):
+        widths = sorted(int(w) for w in rng.choice([16, 24, 40, 64, 96, 160, 320, 640], n))
+        got = batches_by_width(widths)
+        assert [a for a, _ in got] == [0] + [b for _, b in got[:-1]] and got[-1][1] == n
+        assert all(b - a in BATCH_ROWS for a, b in got)
+        best = min(cost(widths, list(zip((0,) + c, c + (n,))))
+                   for k in range(n) for c in itertools.combinations(range(1, n), k)
+                   if all(b - a in BATCH_ROWS for a, b in zip((0,) + c, c + (n,))))
+        assert cost(widths, got) == best
+
+
+def test_how_crops_are_batched_does_not_change_what_they_read(engine, rendered):
+    """Rows of a batch do not see each other: read together (batched by width) or one by one,
+    the same text."""
+    rec = getattr(engine, "line_recognizer", None)
+    if rec is None:
+        pytest.skip("engine has no line recogniser")
+    crops = [np.ascontiguousarray(rendered[30 + 80 * k:75 + 80 * k, x0:x1])
+             for k in range(4) for x0, x1 in ((50, 400), (50, 1200), (300, 700))]
+    together = [r.text for r in rec.read(crops)]
+    alone = [rec.read([c])[0].text for c in crops]
+    assert together == alone and all(together)
