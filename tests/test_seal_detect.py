@@ -185,8 +185,20 @@ def test_the_rings_and_frames_fits_score_their_hypotheses_as_the_loop_did():
     rng = np.random.default_rng(3)
     pts = rng.uniform(0, 100, (200, 2)).astype(np.float32)
     fits = [((50.0, 40.0), (80.0, 60.0), 20.0), ((30.0, 60.0), (40.0, 90.0), 110.0)]
-    many = _rho_many(pts, fits)
+    many = _rho_many(pts, np.array([(ex, ey, d1, d2, a) for (ex, ey), (d1, d2), a in fits]))
     for row, e in zip(many, fits):
         assert np.allclose(row, _rho(pts, e), atol=1e-4)
     square = cv2.boxPoints(((60.0, 60.0), (40.0, 40.0), 20.0)).astype(np.float32)
     assert abs(abs(_min_box_angle(square)) - 20.0) <= 1.5
+
+
+def test_ransac_draws_the_very_index_sets_choice_draws_one_by_one():
+    # drawn at once from the same stream, so the hypotheses (and the stamps found) are unchanged
+    from masker.seals.detect import _samples
+
+    for seed in (0, 1):
+        for n in (10, 13, 37, 601, 5000):
+            for k, tries in ((5, 200), (3, 60)):
+                rng = np.random.default_rng(seed)
+                one_by_one = np.array([rng.choice(n, k, replace=False) for _ in range(tries)])
+                assert (_samples(n, tries, k, seed) == one_by_one).all()

@@ -172,3 +172,17 @@ def test_a_worn_character_read_surely_as_its_look_alike_vetoes_nothing_when_the_
                           confs=[0.98, 0.99, 1.0, 1.0]).contradicted
     assert match_unit("阿克苏新禾水利建设有限公司", "阿克苏新河水利建设有限公司", ["财务专用章"], confident=True,
                       confs=[1.0] * 13).contradicted
+
+
+def test_a_remembered_comparison_hands_out_its_own_lists():
+    # fuzzy_find is remembered (the finder compares each reading again after every new one): a
+    # caller changing what it got must not change what the next caller gets
+    from masker.seals.match import fuzzy_find
+
+    got, at = [], []
+    dist, a, b, wrong = fuzzy_find("阿克苏地区水利局", "阿克苏地区水科局", got, at)
+    assert (dist, wrong[6], got[6], at[6]) == (1.0, True, "科", 6)
+    wrong[6], got[6] = False, "利"
+    got2: list = []
+    assert fuzzy_find("阿克苏地区水利局", "阿克苏地区水科局", got2)[3][6] is True and got2[6] == "科"
+    assert fuzzy_find("水利", "") == (2.0, 0, 0, [True, True])

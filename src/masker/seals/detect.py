@@ -112,9 +112,19 @@ class _Blob:
     ink: np.ndarray       # ink pixels, local
     #: beyond the sheet's edge (photo background), local, widened by a few px; None: no such area
     off: np.ndarray | None = None
-    #: ``_outline_points`` by its arguments: the ellipse, robust and circle fits all start from the
-    #: same outline, which was most of a blob's fitting time when traced anew for each
+    #: ``_outline_points`` by its arguments, and the outer contours (``_contours``): the ellipse,
+    #: robust and circle fits all start from the same outline, which was most of a blob's fitting
+    #: time when traced anew for each
     outlines: dict = field(default_factory=dict)
+
+
+def _contours(blob: _Blob) -> tuple:
+    """The outer contours of the blob's mask, traced once (the outline fits, the square's turn
+    and the cut square all start from them)."""
+    if "contours" not in blob.outlines:
+        blob.outlines["contours"] = cv2.findContours(blob.mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                                     cv2.CHAIN_APPROX_NONE)[0]
+    return blob.outlines["contours"]
 
 
 def _outline_points(blob: _Blob, img_w: int, img_h: int, hull: bool = True) -> np.ndarray | None:
@@ -131,7 +141,7 @@ def _trace_outline(blob: _Blob, img_w: int, img_h: int, hull: bool = True) -> np
     ``hull=False``: the outer contour's own points instead. The hull bridges dents, but where red
     print sticks out of the stamp (a table's rule ends at its ring) the hull runs to the print's
     tips and skips the ring between them; the contour still follows the ring there."""
-    cnts, _ = cv2.findContours(blob.mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    cnts = _contours(blob)
     if not cnts:
         return None
     c = max(cnts, key=cv2.contourArea).reshape(-1, 2)
@@ -176,26 +186,60 @@ def _rho(pts: np.ndarray, e) -> np.ndarray:
     return np.sqrt((u / (d1 / 2)) ** 2 + (v / (d2 / 2)) ** 2)
 
 
-def _rho_many(pts: np.ndarray, fits: list) -> np.ndarray:
-    """``_rho`` of ``pts`` for many ellipses at once (one row per ellipse): RANSAC scores all its
-    hypotheses in one array pass instead of a Python loop over them."""
-    E = np.array([(ex, ey, d1, d2, ang) for (ex, ey), (d1, d2), ang in fits], np.float64)
+def _rho_many(pts: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """``_rho`` of ``pts`` for many ellipses at once (``E``: rows centre x, y, diameters, angle;
+    one row of the result per ellipse): RANSAC scores all its hypotheses in one array pass
+    instead of a Python loop over them."""
     ca, sa = np.cos(np.radians(E[:, 4:5])), np.sin(np.radians(E[:, 4:5]))
     dx, dy = pts[None, :, 0] - E[:, 0:1], pts[None, :, 1] - E[:, 1:2]
     u, v = dx * ca + dy * sa, -dx * sa + dy * ca
     return np.sqrt((u / (E[:, 2:3] / 2)) ** 2 + (v / (E[:, 3:4] / 2)) ** 2)
 
 
-def _circle3(p: np.ndarray):
-    """Circle through three points (centre x, y, radius) or None."""
-    (x1, y1), (x2, y2), (x3, y3) = p
+def _samples(n: int, tries: int, k: int, seed: int) -> np.ndarray:
+    """RANSAC's index sets: ``tries`` rows of ``k`` distinct indices below ``n``, the very rows
+    ``[default_rng(seed).choice(n, k, replace=False) for _ in range(tries)]`` gives, drawn at once.
+
+    Why: one by one, ``Generator.choice`` (~10 µs a call) cost more than the fits it fed — a third
+    of the detector's time on photos with ~100 red blobs a page. The rows are rebuilt from the
+    same 32-bit stream the way ``choice`` uses it (Floyd's algorithm, then a shuffle, each draw
+    by Lemire's method), so the hypotheses, and the stamps found, stay exactly the same; where a
+    draw would be rejected and redrawn (about once in 10^7 draws) they are drawn one by one."""
+    per = 2 * k - 1  # k draws for Floyd's algorithm, k - 1 for the shuffle
+    u = np.random.default_rng(seed).integers(0, 2 ** 32, size=tries * per, dtype=np.uint32)
+    u = u.astype(np.uint64).reshape(tries, per)
+    bounds = np.r_[np.arange(n - k, n), np.arange(k - 1, 0, -1)].astype(np.uint64)  # each draw's largest value
+    m = u * (bounds + 1)
+    if ((m & np.uint64(0xFFFFFFFF)) < (np.uint64(0xFFFFFFFF) - bounds) % (bounds + 1)).any():
+        rng = np.random.default_rng(seed)
+        return np.array([rng.choice(n, k, replace=False) for _ in range(tries)])
+    v = (m >> np.uint64(32)).astype(np.int64)
+    out = np.empty((tries, k), np.int64)
+    for t in range(k):  # Floyd's: draw below n - k + t + 1, or take n - k + t if drawn already
+        dup = (out[:, :t] == v[:, t:t + 1]).any(axis=1)
+        out[:, t] = np.where(dup, n - k + t, v[:, t])
+    rows = np.arange(tries)
+    for s, i in enumerate(range(k - 1, 0, -1)):  # the shuffle: swap i with a draw below i + 1
+        j = v[:, k + s]
+        a, b = out[rows, j], out[:, i].copy()
+        out[rows, j] = b
+        out[:, i] = a
+    return out
+
+
+def _circles3(p: np.ndarray) -> list[tuple]:
+    """Circles through point triples ``p`` (N, 3, 2), in order: (centre x, y, radius), collinear
+    triples left out. One array pass, in the points' own precision (float32 for an outline), as
+    one triple at a time gave them."""
+    x1, y1, x2, y2, x3, y3 = (p[:, i, j] for i in range(3) for j in range(2))
     d = 2 * (x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2))
-    if abs(d) < 1e-6:
-        return None
+    ok = ~(np.abs(d) < 1e-6)
+    x1, y1, x2, y2, x3, y3, d = (v[ok] for v in (x1, y1, x2, y2, x3, y3, d))
     s1, s2, s3 = x1 * x1 + y1 * y1, x2 * x2 + y2 * y2, x3 * x3 + y3 * y3
     ux = (s1 * (y2 - y3) + s2 * (y3 - y1) + s3 * (y1 - y2)) / d
     uy = (s1 * (x3 - x2) + s2 * (x1 - x3) + s3 * (x2 - x1)) / d
-    return ux, uy, math.hypot(x1 - ux, y1 - uy)
+    r = [math.hypot(a, b) for a, b in zip((x1 - ux).tolist(), (y1 - uy).tolist())]
+    return list(zip(ux, uy, r))
 
 
 def _fit_circle(blob: _Blob, k: int, img_w: int, img_h: int):
@@ -205,10 +249,7 @@ def _fit_circle(blob: _Blob, k: int, img_w: int, img_h: int):
     if dense is None or len(dense) < 12:
         return None
     size = max(blob.w, blob.h)
-    rng = np.random.default_rng(1)
-    circles = [c for _ in range(60)
-               if (c := _circle3(dense[rng.choice(len(dense), 3, replace=False)])) is not None
-               and 0.2 * size < c[2] < 1.5 * size]
+    circles = [c for c in _circles3(dense[_samples(len(dense), 60, 3, seed=1)]) if 0.2 * size < c[2] < 1.5 * size]
     if not circles:
         return None
     C = np.asarray(circles, np.float64)  # all hypotheses scored at once: one array pass, not 60
@@ -251,19 +292,23 @@ def _fit_ellipse(blob: _Blob, k: int, img_w: int, img_h: int, robust: bool = Fal
         n = len(dense)
         size = max(blob.w, blob.h)
         # the contour also runs along the print stuck to the stamp: more tries, fewer inliers
-        hyps = []
-        rng = np.random.default_rng(0)
-        for _ in range(80 if hull else 200):
+        fits = []
+        for five in dense[_samples(n, 80 if hull else 200, 5, seed=0)]:
             try:
-                cand = cv2.fitEllipse(dense[rng.choice(n, 5, replace=False)])
+                fits.append(cv2.fitEllipse(five))
             except cv2.error:
                 continue
-            if _valid_fit(cand) and max(cand[1]) <= 2.5 * size and min(cand[1]) >= 0.4 * max(cand[1]):
-                hyps.append(cand)
-        if not hyps:
+        # rows (centre x, y, diameters, angle); the valid ones of a plausible size and shape,
+        # judged for all hypotheses at once
+        E = np.array([(ex, ey, d1, d2, ang) for (ex, ey), (d1, d2), ang in fits], np.float64).reshape(-1, 5)
+        with np.errstate(invalid="ignore"):
+            lo, hi = np.minimum(E[:, 2], E[:, 3]), np.maximum(E[:, 2], E[:, 3])
+            E = E[np.isfinite(E).all(axis=1) & (lo > 2) & (hi <= 2.5 * size) & (lo >= 0.4 * hi)]
+        if not len(E):
             return None
-        counts = (np.abs(_rho_many(dense, hyps) - 1) < 0.035).sum(axis=1)  # every hypothesis at once
-        best_n, e = int(counts.max()), hyps[int(np.argmax(counts))]
+        counts = (np.abs(_rho_many(dense, E) - 1) < 0.035).sum(axis=1)  # every hypothesis at once
+        ex, ey, d1, d2, ang = E[int(np.argmax(counts))].tolist()
+        best_n, e = int(counts.max()), ((ex, ey), (d1, d2), ang)
         if best_n < (0.4 if hull else 0.3) * n:
             return None
         inl = dense[np.abs(_rho(dense, e) - 1) < 0.05]
@@ -315,10 +360,13 @@ def _score_ellipse(ink_g: np.ndarray, ex, ey, a, b, ang, off: np.ndarray | None 
     # a thin ring with a gap inside: ink at 0.9..1.05, markedly less at 0.80..0.87
     band_out = v[(rhos >= 0.9) & (rhos <= 1.04)][:, valid].mean()
     band_gap = v[(rhos >= 0.78) & (rhos <= 0.86)][:, valid].mean()
-    fill_in, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 0.0, 0.8, off)
-    fill_out, _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 1.12, 1.3, off)
-    return {"ring": ring, "ring_dev": ring_dev, "band_out": float(band_out), "band_gap": float(band_gap),
-            "fill_in": fill_in, "fill_out": fill_out, "valid": nv / len(thetas)}
+    f = {"ring": ring, "ring_dev": ring_dev, "band_out": float(band_out), "band_gap": float(band_gap),
+         "fill_in": math.nan, "fill_out": math.nan, "valid": nv / len(thetas)}
+    if _ring_fails(f):
+        return f  # no stamp whatever the fills: not measured (most hypotheses on photos end here)
+    f["fill_in"], _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 0.0, 0.8, off)
+    f["fill_out"], _ = _ellipse_fill(ink_g, ex, ey, a, b, ang, 1.12, 1.3, off)
+    return f
 
 
 def _square_features(ink: np.ndarray) -> dict | None:
@@ -705,10 +753,11 @@ def _deskewed(blob: _Blob) -> tuple[np.ndarray, float]:
     """The blob's ink turned so its outline's bounding box is smallest (a square stamp pressed at
     an angle comes out axis-aligned), cropped to that box; and the angle used (degrees, as for
     ``cv2.getRotationMatrix2D``; 0 when it is already upright)."""
-    ys, xs = np.nonzero(blob.mask)
-    if len(xs) < 10:
+    if np.count_nonzero(blob.mask) < 10:
         return blob.ink, 0.0
-    best_a = _min_box_angle(cv2.convexHull(np.c_[xs, ys].astype(np.float32)).reshape(-1, 2))
+    # the outer contours' points have the hull of all the mask's pixels, at a fraction of the points
+    pts = np.concatenate([c.reshape(-1, 2) for c in _contours(blob)]).astype(np.float32)
+    best_a = _min_box_angle(cv2.convexHull(pts).reshape(-1, 2))
     if abs(best_a) < 2.0:
         return blob.ink, 0.0
     c = (blob.w / 2, blob.h / 2)
@@ -746,7 +795,7 @@ def _cut_square(blob: _Blob, w: int, h: int, min_d: float, max_d: float):
     stamp's side; the square is completed on the side where the edge is. It counts when the frame
     is inked along every side that shows (at least three) and the inside is neither empty nor
     filled — the test of an uncut square, on the part that is there."""
-    cnts, _ = cv2.findContours(blob.mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    cnts = _contours(blob)
     if not cnts:
         return None
     c = max(cnts, key=cv2.contourArea).reshape(-1, 2)
@@ -794,17 +843,23 @@ def _cut_square(blob: _Blob, w: int, h: int, min_d: float, max_d: float):
                                                    "fit": "cut square"}
 
 
+def _ring_fails(f: dict) -> bool:
+    """The ring features alone (``ring``, ``ring_dev``, ``band_out``) are no stamp's: the fills
+    need not be measured (``_score_ellipse``), the score is 0."""
+    if f["ring"] < 0.55 or f["ring_dev"] > 0.07:
+        return True
+    if f["ring"] < 0.75 and f["ring_dev"] > 0.02:
+        return True  # a broken ring must at least be a precise one (faces, hair, flowers are not)
+    if f["ring_dev"] > 0.045 and f["ring"] < 0.9:
+        return True
+    return f["band_out"] < 0.12
+
+
 def _ellipse_score(f: dict) -> float:
     """0 when the features are not a seal's, else a confidence in (0, 1]."""
-    if f["ring"] < 0.55 or f["ring_dev"] > 0.07:
-        return 0.0
-    if f["ring"] < 0.75 and f["ring_dev"] > 0.02:
-        return 0.0  # a broken ring must at least be a precise one (faces, hair, flowers are not)
-    if f["ring_dev"] > 0.045 and f["ring"] < 0.9:
+    if _ring_fails(f):
         return 0.0
     if not (0.03 <= f["fill_in"] <= 0.55):
-        return 0.0
-    if f["band_out"] < 0.12:
         return 0.0
     # a ring is thinner than what is inside it: no solid disc, no uniform texture
     if f["band_gap"] > f["band_out"] + 0.05 and f["fill_in"] > 0.42:

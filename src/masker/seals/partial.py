@@ -16,6 +16,7 @@ start). ``match_unit`` wants the whole name; here a piece is enough when
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from ..text.glyphs import looks_alike
 from .match import (UnitMatch, allowed_errors, distinctive_allowance, distinctive_span, fuzzy_find, names_other_place,
@@ -45,19 +46,30 @@ def match_visible_part(unit: str, ring_texts: list[str]) -> UnitMatch:
     if core != u and len(core) >= 4:
         forms.append((core, "without province"))
     for form, label in forms:
-        n = len(form)
-        d0, d1 = distinctive_span(form)
-        k_min = max(MIN_CHARS, math.ceil(0.5 * n))
-        ff = form + form
         for t in texts:
-            for k in range(n - 1, k_min - 1, -1):
-                for i in range(n):
-                    m = _judge_piece(form, ff[i:i + k], i, t, d0, d1, u, label)
-                    if m is not None and (m.matched, m.similarity) > (best.matched, best.similarity):
-                        best = m
-                if best.matched:
-                    return best
+            m = _longest_piece(form, label, t, u)
+            if m is not None:
+                return m
     return best
+
+
+@lru_cache(maxsize=1024)
+def _longest_piece(form: str, label: str, t: str, u: str) -> UnitMatch | None:
+    """The match of the longest pieces of ``form`` that the reading ``t`` passes as (the best of
+    equally long ones), or None. Remembered: the finder compares a cut stamp's readings again
+    each time it reads one more, each with ~100 pieces of the name."""
+    n = len(form)
+    d0, d1 = distinctive_span(form)
+    ff = form + form
+    for k in range(n - 1, max(MIN_CHARS, math.ceil(0.5 * n)) - 1, -1):
+        best = None
+        for i in range(n):
+            m = _judge_piece(form, ff[i:i + k], i, t, d0, d1, u, label)
+            if m is not None and (best is None or m.similarity > best.similarity):
+                best = m
+        if best is not None:
+            return best
+    return None
 
 
 def _judge_piece(form: str, piece: str, i: int, t: str, d0: int, d1: int, u: str, label: str) -> UnitMatch | None:

@@ -394,9 +394,9 @@ def _dark_print_share(img: np.ndarray, c: SealCandidate) -> float:
     sub = img[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if sub.size == 0:
         return 0.0
-    n = sub.astype(np.float32) / 255.0
-    dark = (n.max(axis=2) < 0.45)
-    return float(dark.mean())
+    # max(B, G, R) / 255 < 0.45, on the 8-bit levels (≤ 114) and with OpenCV's max (~10x numpy's)
+    v = cv2.max(cv2.max(sub[..., 0], sub[..., 1]), sub[..., 2])
+    return float(np.count_nonzero(v <= 114)) / v.size
 
 
 #: strip widths are rounded up to the next of a few, spaced by this ratio, before reading
