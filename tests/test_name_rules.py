@@ -166,3 +166,16 @@ def test_a_small_mark_is_a_dropped_separator_only_in_a_blank_em_of_its_own(gap, 
     img[20:60, nxt:nxt + 40] = 20                # the next glyph
     fit = fit_span(img, (5, 10, 390, 70), 10, mark_x + 8, None, nxt)
     assert fit is not None and fit.punct_right is punct
+
+
+def test_long_name_wrapped_twice_in_a_narrow_cell():
+    """祖丽胡玛 / 尔·艾合买 / 提 (bench_names fresh seed 83): all three lines are masked, the
+    lone last character too."""
+    lines = [line("祖丽胡玛", x=300), line("尔·艾合买", x=300, y=100 + 1.3 * H),
+             line("提", x=340, y=100 + 2.6 * H)]
+    res = run(lines, "祖丽胡玛尔·艾合买提")
+    assert len(res.masks) == 3 and res.kept == []
+    # a longer name wrapped the same way stays visible
+    longer = lines[:2] + [line("提江", x=330, y=100 + 2.6 * H)]
+    res = run(longer, "祖丽胡玛尔·艾合买提")
+    assert res.masks == [] and res.kept[0].text.endswith("提江")

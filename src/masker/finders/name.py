@@ -124,6 +124,13 @@ class NameFinder:
                     continue
                 # contiguous: the part in line a runs to a's end, the part in b starts b
                 results.append((joined, m, ta, a))
+        # 3) over three lines of a narrow cell (祖丽胡玛 / 尔·艾合买 / 提): the middle line whole
+        for a, b, c in _chains(self._below, toks, len(pat.core) + len(pat.dots)):
+            tail, mid, head = toks[a][-(len(pat.core) + 6):], toks[b], toks[c][:len(pat.core) + 6]
+            joined = tail + mid + head
+            for m in find_matches(joined, pat):
+                if m.start < len(tail) and m.end > len(tail) + len(mid):
+                    results.append((joined, m, toks[a], a))
 
         for joined, m, _, li in sorted(results, key=lambda r: -r[1].score):
             used = {(t.line, t.pos) for t in joined[m.start:m.end]}
@@ -285,6 +292,19 @@ class NameFinder:
         if right_ok(after):
             return _Side(True, "word")
         return _Side(False, "han after", extra=_han_run_right(ltoks, i, limit=2))
+
+
+def _chains(below: dict[int, int], toks: list[list[Token]], name_len: int) -> list[tuple[int, int, int]]:
+    """Lines (a, b, c), each the next line down of the one before, whose middle line is short
+    enough to be wholly inside a name of ``name_len`` characters: a long name wrapped twice in a
+    narrow table cell."""
+    out = []
+    for a, b in below.items():
+        c = below.get(b)
+        n_mid = sum(1 for t in toks[b] if t.cls != "space")
+        if c is not None and toks[a] and toks[c] and 0 < n_mid <= name_len - 2:
+            out.append((a, b, c))
+    return out
 
 
 def _right_margin(lines: list[TextLine]) -> float:
