@@ -620,8 +620,8 @@ def is_grey(img: np.ndarray, step: int = 4) -> bool:
     how many pixels are sampled."""
     if img.ndim == 2:
         return True
-    sub = img[::step, ::step].astype(np.int16)
-    chroma = sub.max(axis=2) - sub.min(axis=2)
+    b, g, r = cv2.split(np.ascontiguousarray(img[::step, ::step, :3]))  # OpenCV's max/min: ~4x numpy's
+    chroma = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
     return float(np.percentile(chroma, 99.7)) < 18
 
 
