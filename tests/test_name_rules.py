@@ -179,3 +179,12 @@ def test_long_name_wrapped_twice_in_a_narrow_cell():
     longer = lines[:2] + [line("提江", x=330, y=100 + 2.6 * H)]
     res = run(longer, "祖丽胡玛尔·艾合买提")
     assert res.masks == [] and res.kept[0].text.endswith("提江")
+
+
+def test_a_form_label_on_the_next_line_is_not_a_name_tail():
+    """姓名：帕丽达·阿不力孜 over 别:女 (the 性 of 性别 boxed apart, bench_names fresh seed 89):
+    the name ends at its line's end; 别 is no third character of a longer name."""
+    a = line("名：帕丽达·阿不力孜", x=300)
+    b = line("别:女", x=280, y=100 + 1.3 * H)
+    res = run([a, b], "帕丽达·阿不力孜")
+    assert [m.text for m in res.masks] == ["帕丽达·阿不力孜"] and res.kept == []

@@ -10,6 +10,7 @@ reaches the neighbouring glyphs.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..geometry import Box, union
@@ -264,7 +265,7 @@ class NameFinder:
                 extra = _Side(False, "name continues on the next line", extra=_han_run_right(toks[b], 0, 2))
                 if toks[b][0].cls == "dot":
                     return extra
-                if right_ok(after):
+                if right_ok(after) or _label_tail(after):
                     return _Side(True, "line end")
                 if self._para_next.get(last.line) == b:
                     return extra  # a sentence wrapped in the middle of a longer name
@@ -319,6 +320,12 @@ def _is_paragraph_wrap(a: TextLine, b: TextLine, right_margin: float) -> bool:
     h = a.box[3] - a.box[1]
     return ((a.box[2] - a.box[0]) >= 6 * h and a.box[2] >= right_margin - 0.8 * h
             and abs(b.box[0] - a.box[0]) < 2.5 * h and b.box[1] > a.box[1] + 0.5 * h)
+
+
+def _label_tail(text: str) -> bool:
+    """The next line starts a form field (别:女, the 性 of 性别 boxed apart): a character or two
+    and a colon, which no name has."""
+    return re.match(r"[\u3400-\u9fff]{1,2}\s*[:：]", text) is not None
 
 
 def _looks_like_a_name(text: str) -> bool:

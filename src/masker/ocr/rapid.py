@@ -27,6 +27,7 @@ from .charboxes import Span, span_quads, spans
 from .detprep import install as install_det_input
 from .models import int8_first_pass
 from .recognizer import LineRecognizer, shared_width
+from .redink import without_red_ink
 from .runtime import open_model, rapidocr_params, runtime_name, sessions_for_rapidocr, threads
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class RapidOcrEngine:
         if image.ndim == 2:
             image = np.stack([image] * 3, axis=-1)
         t0 = time.perf_counter()
+        image = without_red_ink(image)
         img, op_record = self._ocr.preprocess_img(image)
         try:
             crops, det = self._ocr.detect_and_crop(img, op_record)
