@@ -101,8 +101,9 @@ def test_detector_input_in_float32_is_rapidocrs(page):
 
     from masker.ocr.detprep import Float32DetPreProcess
 
-    ref = DetPreProcess(960, "max", None, None)(page)
-    got = Float32DetPreProcess(960, "max", None, None)(page)
+    grey = cv2.cvtColor(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # no red ink to whiten
+    ref = DetPreProcess(960, "max", None, None)(grey)
+    got = Float32DetPreProcess(960, "max", None, None)(grey)
     assert got.dtype == np.float32 and got.shape == ref.shape
     assert np.array_equal(got, ref)
 
@@ -122,3 +123,32 @@ def test_openvino_models_are_compiled_once_with_our_settings(monkeypatch, page):
     from rapidocr.inference_engine.base import get_engine
 
     assert rec_main.get_engine is get_engine
+
+
+def test_red_ink_is_whitened_and_print_under_it_kept():
+    """A stamp pressed over a printed line: its red pixels turn light grey, the black print (also
+    where the stamp covers it) keeps its darkness, and a page without red is returned as it is;
+    the line under the stamp is then found and read whole."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from api.testing import FONT
+    from masker.ocr.redink import without_red_ink
+    from samples.synth.seals import render_seal, stamp_seal
+
+    im = Image.new("RGB", (1240, 300), (250, 250, 248))
+    text = "经评审委员会评审通过，王凤同志具备工程师专业技术职务任职资格。"
+    ImageDraw.Draw(im).text((60, 130), text, font=ImageFont.truetype(FONT, 30), fill=(30, 30, 30))
+    plain = np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+    assert without_red_ink(plain) is plain
+    stamp_seal(im, render_seal("新疆维吾尔自治区人力资源和社会保障厅", "职称专用章", size_px=230, rng=3), (900, 150))
+    page = np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+    out = without_red_ink(page)
+    b, g, r = (page[..., k].astype(int) for k in range(3))
+    ink = (r - np.maximum(g, b) > 60) & (r > 150)                   # the stamp's own ink
+    dark = page.max(axis=2) < 90
+    assert ink.sum() > 500 and out[ink].min() > 150                 # now light grey
+    assert (out[ink].max(axis=1) == out[ink].min(axis=1)).all()
+    assert out[dark].max() < 90                                     # print stays dark, under the stamp too
+    eng = RapidOcrEngine()
+    lines = [l.text for l in eng.read(page)]
+    assert any("王凤同志具备工程师" in t for t in lines), lines

@@ -7,12 +7,15 @@ page is normalised in float64 and cast back: ~20–40 ms a page on this machine,
 result once, as the float64 route's final cast does. So the array is identical (not merely close:
 an earlier OpenCV ``blobFromImage`` version differed by 1e-7 at most, which the bf16 detector
 turned into box edges a pixel off and an audit case that flipped). ~2.5 ms. The resize stays
-rapidocr's own. Other means and stds fall back to rapidocr's arithmetic.
+rapidocr's own. Other means and stds fall back to rapidocr's arithmetic. Red ink is whitened
+on the resized page (``masker.ocr.redink``: cheap at the detector's size, no full-page copy).
 """
 from __future__ import annotations
 
 import numpy as np
 from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+from .redink import without_red_ink
 
 
 class Float32DetPreProcess(DetPreProcess):
@@ -22,6 +25,7 @@ class Float32DetPreProcess(DetPreProcess):
         resized = self.resize(img)
         if resized is None:
             return None
+        resized = without_red_ink(resized)
         t = resized.astype(np.float32)
         t *= np.float32(self.scale)  # as rapidocr's first step (float32 times a Python float)
         t *= np.float32(2.0)

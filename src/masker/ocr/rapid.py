@@ -105,10 +105,10 @@ class RapidOcrEngine:
         if image.ndim == 2:
             image = np.stack([image] * 3, axis=-1)
         t0 = time.perf_counter()
-        image = without_red_ink(image)
         img, op_record = self._ocr.preprocess_img(image)
         try:
-            crops, det = self._ocr.detect_and_crop(img, op_record)
+            crops, det = self._ocr.detect_and_crop(img, op_record)  # red ink whitened (detprep)
+            crops = [without_red_ink(c) for c in crops]
         except RapidOCRError:
             self.last_elapse, self.last_counts = [time.perf_counter() - t0, 0.0, 0.0], (0, 0, 0.0)
             return []

@@ -11,7 +11,9 @@ crossing glyphs no longer confuse the recogniser either.
 Only red pixels change: red well above both green and blue (stamp ink, pale or fresh). Black
 and blue print keep their colour, and so does black print under a stamp (dark in every channel,
 its red barely above the others). Red text itself becomes pale grey (seals are read by
-``masker.seals`` from the page as scanned, not from these lines).
+``masker.seals`` from the page as scanned, not from these lines). Done on the detector's resized
+input and on each line crop (``masker.ocr.detprep``, ``RapidOcrEngine.read``), never on a whole
+page at full resolution: a 59.5-Mpx page would need another ~180 MB.
 """
 from __future__ import annotations
 
