@@ -8,7 +8,8 @@ in it was missed. With the red pixels made grey at their own red level (light: s
 red ~200–240) the detector finds the line and the recogniser reads it whole; the red strokes
 crossing glyphs no longer confuse the recogniser either.
 
-Only red pixels change: red well above both green and blue (stamp ink, pale or fresh). Black
+Only red pixels change: bright, and red well above both green and blue (stamp ink, pale or
+fresh). Black
 and blue print keep their colour, and so does black print under a stamp (dark in every channel,
 its red barely above the others). Red text itself becomes pale grey (seals are read by
 ``masker.seals`` from the page as scanned, not from these lines). Done on the detector's resized
@@ -23,6 +24,9 @@ import numpy as np
 #: red above max(green, blue), in 8-bit levels, that counts as red ink (a pale stamp on white
 #: paper shows ~12–40; JPEG colour noise on black print stays below it)
 RED_MARGIN = 12
+#: and red itself above this: stamp ink is bright (red ~180–240); a dark red-brown pen stroke
+#: (a scribble over a name, red ~120) is no stamp and stays as dark as it is
+RED_MIN = 140
 
 
 def without_red_ink(img: np.ndarray) -> np.ndarray:
@@ -31,6 +35,7 @@ def without_red_ink(img: np.ndarray) -> np.ndarray:
         return img
     b, g, r = cv2.split(np.ascontiguousarray(img[..., :3]))
     red = cv2.compare(cv2.subtract(r, cv2.max(g, b)), RED_MARGIN, cv2.CMP_GT)
+    red = cv2.bitwise_and(red, cv2.compare(r, RED_MIN, cv2.CMP_GT))
     if not cv2.countNonZero(red):
         return img
     cv2.copyTo(r, red, b)
