@@ -317,6 +317,8 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             conflict = other_subs > (0 if d0 <= 3 else 1)
             if conflict:
                 ok = False
+            elif not ok and _place_half_lost(wrong, d0, d1, bad_d, dist, len(form)):
+                ok = True
             if label != "full" and names_other_place(t, a, u):
                 conflict, ok = True, False
             d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
@@ -330,8 +332,9 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             # one: print misread as ring text says nothing); so does another place read surely
             # (车市 of 库车市 for 沙雅县)
             if tconfs is not None:
-                sure = _sure_positions(form, wrong, got, at, alike, d0, d1, tconfs, CHAR_SURE)
-                sure_place = _sure_positions(form, wrong, got, at, alike, 0, d0, tconfs, CONFIDENT)
+                off = len(u) - len(form)
+                sure = _sure_positions(form, wrong, got, at, alike, d0, d1, tconfs, CHAR_SURE, u, off)
+                sure_place = _sure_positions(form, wrong, got, at, alike, 0, d0, tconfs, CONFIDENT, u, off)
                 if label == "full" and len(sure_place) > (0 if d0 <= 3 else 1):  # as for ``conflict``
                     sure += sure_place
             else:
@@ -352,19 +355,38 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     return best
 
 
+def _place_half_lost(wrong: list[bool], d0: int, d1: int, bad_d: float, dist: float, n: int) -> bool:
+    """A place name partly lost under print costs half an error more than ``allowed_errors``
+    (宿暑水利局 for 温宿县水利局: 温 lost, 县 read as its look-alike 暑): only when the distinctive
+    part and the generic tail are read exactly, some of the place is read as itself, and (checked
+    by the caller) nothing in the place is read as another character — a namesake county
+    (乌什县, 沙雅县) differs in a character read there, never only in lost or look-alike ones."""
+    return (d0 > 0 and bad_d == 0 and not any(wrong[d1:]) and not all(wrong[:d0])
+            and dist <= allowed_errors(n) + 0.5)
+
+
 def _sure_positions(form: str, wrong: list[bool], got: list, at: list, alike: list[bool], lo: int, hi: int,
-                    confs: list[float], level: float) -> list[int]:
+                    confs: list[float], level: float, unit: str = "", offset: int = 0) -> list[int]:
     """Characters of the name in ``lo:hi`` read, with confidence ≥ ``level`` each, as another
     character (not a look-alike): a namesake's word, not a misreading. Only in a reading that
     is good as a whole (``READING_SURE``): in a pale stamp's noisy reading the recogniser is sure of
     the odd damaged glyph too (科 at 0.94 for a 利 that lost strokes). Nor is a character whose
     glyph shares most of the unit's one (``_resembles``: 科 and 利 share 禾) read surely: a worn
-    利 reads as 科 at 0.99."""
+    利 reads as 科 at 0.99. Nor is a character that is the unit's own neighbour there (``unit``:
+    the whole normalised name, ``form`` starting at ``offset`` in it): where the reading lost a
+    character, the alignment may set the one next to it in its place (区利水电 for 水利水电 of
+    阿克苏地区水利水电…: 区 is 地区's, read rightly, not a namesake's word)."""
     if not _reading_sure(confs):
         return []
     return [i for i in range(lo, hi)
             if wrong[i] and got[i] is not None and not alike[i] and at[i] is not None
-            and at[i] < len(confs) and confs[at[i]] >= level and not _resembles(form[i], got[i])]
+            and at[i] < len(confs) and confs[at[i]] >= level and not _resembles(form[i], got[i])
+            and not _own_neighbour(unit, offset + i, got[i])]
+
+
+def _own_neighbour(unit: str, k: int, ch: str) -> bool:
+    """Is ``ch`` the character right before or after position ``k`` of the unit's name?"""
+    return bool(unit) and ((k > 0 and unit[k - 1] == ch) or (k + 1 < len(unit) and unit[k + 1] == ch))
 
 
 #: glyph correlation (``masker.text.glyphs``) above which two characters share most of their
@@ -400,13 +422,39 @@ def names_other_place(text: str, start: int, unit_norm: str) -> bool:
         place = m.group(1)
         # compare on the place's own name (e.g. 广州 of 广州市), tolerating a partly read one
         stem = re.sub(r"(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)$", "", place)
+        suffix = place[len(stem):]
         stem = stem[-2:]
-        if len(stem) >= 2 and stem not in unit_norm:
+        if len(stem) >= 2 and stem not in unit_norm and not _partly_own_place(stem + suffix, unit_norm):
             return True
     for p in _PROVINCE_SHORT:
         if p in before and p not in unit_norm:
             return True
     return False
+
+
+_PLACE_SUFFIX = r"(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)"
+
+
+def _partly_own_place(place: str, unit_norm: str) -> bool:
+    """Is a place name read before the match the end of the unit's own, longer place name with
+    one character lost or misread (事苏地区 for the 克苏地区 of 阿克苏地区, 苏德区 for its
+    苏地区)? Compared from the end: at most one character differs, none a numeral or direction,
+    and a character of the place's own name (苏, not just 地区) agrees. Only for a unit whose
+    place's own name has three or more characters, so the rest of it still says which place it
+    is; a two-character one (东城区) may differ from another (西城区) in just that character."""
+    deep, _ = strip_places(unit_norm)
+    own = unit_norm[: len(unit_norm) - len(deep)]
+    own_suffix = re.search(_PLACE_SUFFIX + "$", own)
+    if own_suffix is None:
+        return False
+    own_stem = re.split(_PLACE_SUFFIX, own[: own_suffix.start()])[-1]
+    k = min(len(place), len(own))
+    if len(own_stem) < 3 or k < 3:
+        return False
+    a, b = place[-k:], own[-k:]
+    diff = [i for i in range(k) if a[i] != b[i]]
+    stem_agrees = any(a[i] == b[i] for i in range(k - len(own_suffix.group(0))))
+    return len(diff) <= 1 and stem_agrees and not any(a[i] in _HARD or b[i] in _HARD for i in diff)
 
 
 @lru_cache(maxsize=512)
