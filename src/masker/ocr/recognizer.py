@@ -101,8 +101,7 @@ class LineRecognizer:
         if widths is not None:
             sizes = [widths(w) for w in sizes]
         order = sorted(range(len(crops)), key=lambda i: sizes[i])
-        groups = batches_by_width([sizes[i] for i in order])
-        groups = [[order[k] for k in range(a, b)] for a, b in groups]
+        groups = [[order[k] for k in range(a, b)] for a, b in batches_by_width([sizes[i] for i in order])]
         run = getattr(self.session, "view", self.session)  # decoded before the next call
         out: list[Reading | None] = [None] * len(crops)
         for ids in groups:

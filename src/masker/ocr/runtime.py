@@ -34,9 +34,10 @@ DET_MODEL, REC_MODEL = "PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"
 #: of the recogniser (5000 by default). Exact line widths made every batch a new shape: a
 #: long-lived worker grew by ~13 MB a page (1.2 GB after 40 pages), and a new shape costs up to
 #: as much as the reading itself (a 6 x 400 px batch: 128 ms new, 58 ms prepared). The
-#: recogniser's batches now come in shared widths and full batches (``recognizer.shared_width``,
-#: ``cascade.widen``), ~70 shapes over 38 pages; 1000 entries keep those prepared (new pages
-#: ~0.8x the time of 64 entries, +~130 MB) and still bound the memory.
+#: recogniser's batches now come in shared widths and rows of 1 or 6 (``recognizer.shared_width``,
+#: ``cascade.widen``, ``recognizer.batches_by_width``): ~90 shapes over 40 documents, 108 over 225; 1000 entries
+#: keep the recurring ones prepared (38 new pages: 0.85x the time of 64 entries) and bound the
+#: memory (one process over 225 documents: ~1.2 GB resident).
 KERNEL_CACHE = 1000
 
 #: ``batch -> first output``: how the detector and recogniser are called
