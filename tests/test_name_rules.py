@@ -188,3 +188,20 @@ def test_a_form_label_on_the_next_line_is_not_a_name_tail():
     b = line("别:女", x=280, y=100 + 1.3 * H)
     res = run([a, b], "帕丽达·阿不力孜")
     assert [m.text for m in res.masks] == ["帕丽达·阿不力孜"] and res.kept == []
+
+
+def test_a_surname_after_a_blank_the_ocr_dropped_starts_a_longer_name():
+    """吕祥源 丁泽楠 彭峰 朱彭峰 read without its spaces (bench_names fresh seed 97): 彭峰 is masked,
+    the 彭峰 of 朱彭峰 is not; a word's last character right before the name (关于彭峰) is no surname."""
+    chars = []
+    x = 50.0
+    for word in ("吕祥源", "丁泽楠", "彭峰", "朱彭峰"):
+        for ch in word:
+            chars.append(Char(ch, (x, 100.0, x + H, 100.0 + H)))
+            x += H
+        x += H  # a blank the width of a character, no space token
+    res = run([TextLine.from_chars(chars, source="pdf")], "彭峰")
+    assert [round(m.box[0]) for m in res.masks] == [50 + 8 * 20 - 2]  # the third word only
+    assert [k.text for k in res.kept] == ["朱彭峰"]
+    res = run([line("会议纪要关于彭峰同志的任职")], "彭峰")
+    assert [m.text for m in res.masks] == ["彭峰"]

@@ -248,7 +248,7 @@ class NameFinder:
         # a name starts after a boundary or a word that introduces names; a word-final character
         # follows other text
         j = i - 1
-        if j < 0 or ltoks[j].cls != "han" or left_ok(before[:-1]):
+        if j < 0 or ltoks[j].cls != "han" or left_ok(before[:-1]) or _blank_between(ltoks, j, i):
             return _Side(False, "surname before", extra=t.ch)
         return _Side(True, "end of a word")
 
@@ -320,6 +320,17 @@ def _is_paragraph_wrap(a: TextLine, b: TextLine, right_margin: float) -> bool:
     h = a.box[3] - a.box[1]
     return ((a.box[2] - a.box[0]) >= 6 * h and a.box[2] >= right_margin - 0.8 * h
             and abs(b.box[0] - a.box[0]) < 2.5 * h and b.box[1] > a.box[1] + 0.5 * h)
+
+
+def _blank_between(toks: list[Token], j: int, i: int) -> bool:
+    """A blank wider than the line's usual spacing between tokens j and i, where OCR gave no
+    space: token i starts a word (彭峰 朱彭峰 read 彭峰朱彭峰: 朱 starts the next name, bench_names
+    fresh seed 97)."""
+    a, b = toks[j], toks[i]
+    gaps = [toks[k + 1].box[0] - toks[k].box[2] for k in range(len(toks) - 1)
+            if toks[k].cls == "han" and toks[k + 1].cls == "han"]
+    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    return b.box[0] - a.box[2] - usual >= 0.3 * (b.box[3] - b.box[1])
 
 
 def _label_tail(text: str) -> bool:
