@@ -40,7 +40,9 @@ _GENERIC_TAIL = ("股份有限公司", "有限公司", "公司", "委员会", "�
 
 # characters that name *which* unit: never accepted as a misreading of one another
 
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)")
+#: the suffixes that end a place name (阿克苏**地区**, 温宿**县**)
+_PLACE_SUFFIX = r"(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)"
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?" + _PLACE_SUFFIX)
 
 
 def normalise(text: str) -> str:
@@ -413,15 +415,15 @@ def names_other_place(text: str, start: int, unit_norm: str) -> bool:
     """Does the seal name a place right before the match that is not in the unit's name?"""
     before = text[max(0, start - 8):start]
     # the place name ending right before the match
-    m = re.search(r"([\u4e00-\u9fff]{2,5}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))$", before)
+    m = re.search(r"([\u4e00-\u9fff]{2,5}?" + _PLACE_SUFFIX + ")$", before)
     if not m:  # a place cut down to one character and its suffix (车市 of 库车市)
-        m1 = re.search(r"([\u4e00-\u9fff])(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)$", before)
+        m1 = re.search(r"([\u4e00-\u9fff])" + _PLACE_SUFFIX + "$", before)
         if m1 and m1.group(1) not in unit_norm:
             return True
     if m:
         place = m.group(1)
         # compare on the place's own name (e.g. 广州 of 广州市), tolerating a partly read one
-        stem = re.sub(r"(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)$", "", place)
+        stem = re.sub(_PLACE_SUFFIX + "$", "", place)
         suffix = place[len(stem):]
         stem = stem[-2:]
         if len(stem) >= 2 and stem not in unit_norm and not _partly_own_place(stem + suffix, unit_norm):
@@ -431,8 +433,6 @@ def names_other_place(text: str, start: int, unit_norm: str) -> bool:
             return True
     return False
 
-
-_PLACE_SUFFIX = r"(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗)"
 
 
 def _partly_own_place(place: str, unit_norm: str) -> bool:
