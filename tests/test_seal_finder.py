@@ -224,3 +224,17 @@ def test_printed_name_under_a_half_read_stamp():
     assert not judged("喀什大学", "略大学", "其他文字")             # nothing printed under it
     assert not judged("温宿县水利局", "沙雅县水利局", "温宿县水利局")  # another county's bureau
     assert not judged("阿克苏地区水利局", "阿克苏地区财政局", "阿克苏地区水利局")
+
+
+def test_seal_size_bound_follows_the_characters_not_the_boxes_of_tilted_lines():
+    # stress seed 67, page 0 (a phone photo turned ~3°): long lines' boxes were 60-90 px tall for
+    # 37-px characters, which put the smallest seal diameter (2.2 line heights) above an oval
+    # stamp's short side, so the unit's stamp was never looked at
+    from masker.finders.seal import _text_height
+    from masker.ocr.base import Char, TextLine
+
+    chars = [Char("字", (40.0 * i, 2.0 * i, 40.0 * i + 36, 2.0 * i + 37)) for i in range(30)]
+    tilted = TextLine.from_chars(chars, "ocr")
+    assert tilted.box[3] - tilted.box[1] > 90
+    assert _text_height(tilted) == 37.0
+    assert _text_height(TextLine("表头", (0.0, 0.0, 80.0, 30.0), 0.9)) == 30.0  # no character boxes

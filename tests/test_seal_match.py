@@ -186,3 +186,30 @@ def test_a_remembered_comparison_hands_out_its_own_lists():
     got2: list = []
     assert fuzzy_find("阿克苏地区水利局", "阿克苏地区水科局", got2)[3][6] is True and got2[6] == "科"
     assert fuzzy_find("水利", "") == (2.0, 0, 0, [True, True])
+
+
+def test_a_ring_naming_another_place_vetoes_the_unit_name_without_its_places_read_inside():
+    # stress seed 61, sibling run, page 19: the ring of 库车市's station read 库车市港海管理站 and a
+    # line inside read 灌溉管理站; given 沙雅县灌溉管理站 that inner line matched the name without
+    # its places — but the ring names 库车市 right before its reading of that name
+    from masker.seals.match import match_unit
+
+    inner = ["灌溉管理站", "3年9月24日"]
+    assert not match_unit("沙雅县灌溉管理站", "库车市港海管理站", inner).matched
+    assert not match_unit("沙雅县灌溉管理站", "港海管理站库车市", inner).matched  # read from anywhere on the ring
+    assert match_unit("库车市灌溉管理站", "库车市港海管理站", inner).matched
+    assert match_unit("库车市灌溉管理站", "港海管理站", ["灌溉管理站"]).matched  # the place lost: no veto
+
+
+def test_the_name_without_its_places_is_no_match_where_another_reading_or_the_printed_line_names_another_place():
+    # the same page read on the command line: one ring reading was just 市, another 库车市港海管理站;
+    # the line printed under the stamp read 库车市灌溉管理站
+    from masker.seals.match import match_unit, match_unit_readings, placed_elsewhere
+
+    inner = ["灌溉管理站", "3年9月24日"]
+    assert match_unit("沙雅县灌溉管理站", "市", inner).matched  # alone, the inner line matches
+    assert not match_unit_readings("沙雅县灌溉管理站", ["市", "库车市港海管理站"], inner).matched
+    m = match_unit("沙雅县灌溉管理站", "市", inner)
+    assert placed_elsewhere(m, "沙雅县灌溉管理站", ["2023年9月24日", "，库车市灌溉管理站"])
+    assert not placed_elsewhere(m, "沙雅县灌溉管理站", ["2023年9月24日", "沙雅县灌溉管理站"])
+    assert not placed_elsewhere(match_unit("库车市灌溉管理站", "市", inner), "库车市灌溉管理站", ["库车市灌溉管理站"])

@@ -13,10 +13,13 @@ from __future__ import annotations
 import logging
 import statistics
 import time
+from dataclasses import replace
 
+from ..geometry import overlap_area
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
-from ..seals.match import CHAR_SURE, UnitMatch, match_unit, match_unit_readings, names_a_unit, normalise
+from ..seals.match import (CHAR_SURE, UnitMatch, match_unit, match_unit_readings, names_a_unit, normalise,
+                           placed_elsewhere)
 from ..seals.partial import match_visible_part
 from ..seals.read import SealReader
 from .base import Findings, PageContext, Query
@@ -72,6 +75,9 @@ class SealFinder:
                 out.kept.append(Kept("unchecked_seal", box, text, REASON_NO_UNIT, score))
                 continue
             m, text, score = self._read_and_match(reader, unit, cand.cut_by_edge)
+            if placed_elsewhere(m, unit, [l.text for l in ctx.lines if overlap_area(l.box, box) > 0]):
+                # the name without its places, under a stamp whose printed line names another place
+                m = replace(m, matched=False, place_conflict=True)
             if not m.matched and m.similarity >= 0.5:
                 m = self._corroborate(ctx, box, unit, m, text)
             if not m.matched and not m.contradicted and cand.cut_by_edge and reader is not None:
@@ -106,8 +112,11 @@ class SealFinder:
     # ------------------------------------------------------------------ parts
     @staticmethod
     def _min_diameter(ctx: PageContext) -> float | None:
-        """A seal is several text lines tall: bound the size from the page's own text."""
-        hs = [l.box[3] - l.box[1] for l in ctx.lines if len(l.text) >= 2 and l.box[3] > l.box[1]]
+        """A seal is several text lines tall: bound the size from the page's own text. A line's
+        height is its characters' (median), not its box's: on a photo turned by a few degrees a
+        long line's box is tall (1000 px at 3° adds 50 px), which had put the bound above an oval
+        stamp's short side (stress seed 67 page 0: 154 px against 187)."""
+        hs = [_text_height(l) for l in ctx.lines if len(l.text) >= 2 and l.box[3] > l.box[1]]
         if len(hs) < 5:
             return None
         return 2.2 * statistics.median(hs) * ctx.scale
@@ -258,3 +267,10 @@ def _printed_name_under(ctx: PageContext, box, unit: str) -> tuple[str, UnitMatc
         if lm.matched and lm.similarity >= 0.85:
             return line.text, lm
     return None
+
+
+def _text_height(line) -> float:
+    """The height of a line's characters (its box's height where it has no character boxes)."""
+    box_h = line.box[3] - line.box[1]
+    hs = [c.box[3] - c.box[1] for c in line.chars if c.box[3] > c.box[1]]
+    return min(box_h, statistics.median(hs)) if hs else box_h

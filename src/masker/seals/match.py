@@ -321,7 +321,7 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
                 ok = False
             elif not ok and _place_half_lost(wrong, d0, d1, bad_d, dist, len(form)):
                 ok = True
-            if label != "full" and names_other_place(t, a, u):
+            if label != "full" and (names_other_place(t, a, u) or _ring_names_other_place(form, texts, u)):
                 conflict, ok = True, False
             d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
             d_read = sum(1 for w, al in zip(wrong[d0:d1], alike[d0:d1]) if not w or al)
@@ -355,6 +355,45 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     if vetoed:  # the ring, read surely, names another unit: a partial match elsewhere (an inner line) is moot
         return replace(best, matched=False, contradicted=True, contradicted_at=frozenset(vetoed))
     return best
+
+
+def _ring_names_other_place(form: str, texts: list[tuple[str, list[float] | None]], unit_norm: str) -> bool:
+    """Does the ring (``texts[0]``, the ring twice) name another place before its reading of
+    ``form``? A match of the form in an inner line has nothing before it."""
+    return bool(texts) and bool(texts[0][0]) and names_other_place_before(form, texts[0][0], unit_norm, cyclic=True)
+
+
+def names_other_place_before(form: str, text: str, unit_norm: str, cyclic: bool = False) -> bool:
+    """Does ``text`` name another place right before its (even poorly read) reading of ``form``,
+    the unit's name without its places? 库车市港海管理站 on a ring, or 库车市灌溉管理站 printed
+    under the stamp, with 灌溉管理站 read inside: 库车市's station, not 沙雅县's (stress seed 61,
+    sibling run, page 19). ``cyclic``: ``text`` is a ring read twice, so what precedes a match
+    in the first copy is read before the same place in the second."""
+    t = normalise(text)
+    if not form or not t:
+        return False
+    dist, a, _b, _wrong = fuzzy_find(form, t)
+    half = len(t) // 2
+    if cyclic and a < half:
+        a += half
+    return 1.0 - dist / len(form) >= 0.5 and names_other_place(t, a, unit_norm)
+
+
+def unit_form(unit: str, label: str) -> str | None:
+    """The form of ``unit`` a match's label names (``UnitMatch.form``): None for the full name."""
+    u = normalise(unit)
+    if label.startswith("without province"):
+        return strip_province(u)
+    if label.startswith("without place names"):
+        return strip_places(u)[0]
+    return None
+
+
+def placed_elsewhere(m: "UnitMatch", unit: str, texts: list[str], cyclic: bool = False) -> bool:
+    """Is a match of the unit's name without its places (or province) contradicted by one of
+    ``texts`` naming another place right before that name?"""
+    form = unit_form(unit, m.form) if m.matched else None
+    return form is not None and any(names_other_place_before(form, t, normalise(unit), cyclic) for t in texts)
 
 
 def _place_half_lost(wrong: list[bool], d0: int, d1: int, bad_d: float, dist: float, n: int) -> bool:
@@ -510,6 +549,9 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
     singles = ([_match_one(unit, t, inner, c, tuple(cf) if cf is not None else None) for t, c, _v, cf in pairs]
                or [match_unit(unit, "", inner_texts)])
     best = max(singles, key=lambda m: (m.matched, m.similarity))
+    if placed_elsewhere(best, unit, [t + t for t in ring_texts], cyclic=True):
+        # another reading of the ring names another place before the name
+        best = replace(best, matched=False, place_conflict=True)
     contra = set().union(*(m.contradicted_at for m in singles if m.contradicted))
     if any(m.contradicted for m in singles) and (not contra or contra - _read_as_itself(unit, ring_texts)):
         # one clear reading names another unit, and no reading has the unit's own character there:
