@@ -367,16 +367,22 @@ def names_other_place_before(form: str, text: str, unit_norm: str, cyclic: bool 
     """Does ``text`` name another place right before its (even poorly read) reading of ``form``,
     the unit's name without its places? 库车市港海管理站 on a ring, or 库车市灌溉管理站 printed
     under the stamp, with 灌溉管理站 read inside: 库车市's station, not 沙雅县's (stress seed 61,
-    sibling run, page 19). ``cyclic``: ``text`` is a ring read twice, so what precedes a match
-    in the first copy is read before the same place in the second."""
+    sibling run, page 19). ``cyclic``: ``text`` is a ring read twice; what precedes the match is
+    the rest of the ring, from the match's end round to its start (not the match's own tail:
+    县农村供水管理站 read from the ring of 阿瓦提县农村供水管理总站 has 县, not 管理站县, before
+    农村供水管理站)."""
     t = normalise(text)
     if not form or not t:
         return False
-    dist, a, _b, _wrong = fuzzy_find(form, t)
-    half = len(t) // 2
-    if cyclic and a < half:
-        a += half
-    return 1.0 - dist / len(form) >= 0.5 and names_other_place(t, a, unit_norm)
+    dist, a, b, _wrong = fuzzy_find(form, t)
+    if 1.0 - dist / len(form) < 0.5:
+        return False
+    if cyclic:
+        n = len(t) // 2
+        a0 = a % n
+        t = (t[:n] * 3)[a0 + (b - a): a0 + n]
+        a = len(t)
+    return names_other_place(t, a, unit_norm)
 
 
 def unit_form(unit: str, label: str) -> str | None:
@@ -549,9 +555,6 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
     singles = ([_match_one(unit, t, inner, c, tuple(cf) if cf is not None else None) for t, c, _v, cf in pairs]
                or [match_unit(unit, "", inner_texts)])
     best = max(singles, key=lambda m: (m.matched, m.similarity))
-    if placed_elsewhere(best, unit, [t + t for t in ring_texts], cyclic=True):
-        # another reading of the ring names another place before the name
-        best = replace(best, matched=False, place_conflict=True)
     contra = set().union(*(m.contradicted_at for m in singles if m.contradicted))
     if any(m.contradicted for m in singles) and (not contra or contra - _read_as_itself(unit, ring_texts)):
         # one clear reading names another unit, and no reading has the unit's own character there:
