@@ -152,3 +152,18 @@ def test_red_ink_is_whitened_and_print_under_it_kept():
     eng = RapidOcrEngine()
     lines = [l.text for l in eng.read(page)]
     assert any("王凤同志具备工程师" in t for t in lines), lines
+
+
+def test_a_narrow_first_crop_does_not_spoil_later_readings(monkeypatch, page):
+    """OpenVINO's CPU plugin (2026.4, bf16): when a recogniser's first batch is ≤ 12 px wide, every
+    later batch ≥ 128 px came out NaN — long lines read as nothing for the rest of the process.
+    The engine primes its recogniser at start (``LineRecognizer.prime``), so a process whose first
+    work is a sliver beside a mask (audit) reads the page as a fresh one does."""
+    pytest.importorskip("openvino")
+    ref = [line.text for line in _engine(monkeypatch, "openvino").read(page)]
+    first = _engine(monkeypatch, "openvino")
+    sliver = np.full((48, 8, 3), 255, np.uint8)
+    sliver[10:38, 3:5] = 0
+    first.recognize([sliver])
+    assert [line.text for line in first.read(page)] == ref
+    assert any(len(t) >= 10 for t in ref)

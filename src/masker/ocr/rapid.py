@@ -41,6 +41,9 @@ DEFAULT_PARAMS = {
 
 #: width factor of the cascade's first pass (see ``masker.ocr.recognizer``)
 FIRST_PASS_SQUEEZE = 0.5
+#: ``warm_up`` prepares the recogniser's shared widths up to this (a line of ~40 characters at
+#: full width; wider ones are rare and prepared when they come)
+WARM_MAX_WIDTH = 1024
 #: lines whose reading scores below this are dropped (rapidocr's ``Global.text_score``)
 TEXT_SCORE = 0.5
 
@@ -70,6 +73,7 @@ class RapidOcrEngine:
             self._ocr._load_rec_model()
         self._lines: LineRecognizer | None = None
         self._first: LineRecognizer | None = None
+        _ = self.line_recognizer  # primed before its first real batch (``LineRecognizer.prime``)
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         #: [detection, classifier, recognition] seconds of the last page, for profiling
         self.last_elapse: list[float] = [0.0, 0.0, 0.0]
@@ -82,6 +86,7 @@ class RapidOcrEngine:
         if self._lines is None:
             rec = self._ocr._load_rec_model()
             self._lines = LineRecognizer(rec.session, list(rec.postprocess_op.character))
+            self._lines.prime()
         return self._lines
 
     @property
@@ -94,6 +99,7 @@ class RapidOcrEngine:
             int8 = int8_first_pass(str(src)) if src else None
             if int8 is not None:
                 self._first = LineRecognizer(open_model(int8, self.runtime), self.line_recognizer.charset)
+                self._first.prime()
         return self._first
 
     def read(self, image: np.ndarray, focus: Focus | None = None) -> list[TextLine]:
@@ -163,6 +169,19 @@ class RapidOcrEngine:
         total = sum(c.shape[1] for c in crops) or 1
         self.last_counts = (len(crops), len(jobs), sum(b - a for _, (a, b) in jobs) / total)
         return out
+
+    def warm_up(self, max_width: int = WARM_MAX_WIDTH) -> None:
+        """Prepare the runtime's kernels for the shapes pages bring: the recogniser's shared widths
+        up to ``max_width`` in batches of 1 and 6 rows (``recognizer.shared_width``,
+        ``batches_by_width``) and the detector on A4 pages either way up. For long-lived processes
+        (``masker serve``, batch workers): a new shape costs up to as much as the reading itself,
+        so a fresh process reads its first pages slower than later ones (README, "Speed")."""
+        widths = sorted({shared_width(w) for w in range(8, max_width + 1, 8)})
+        self.first_pass.warm_up(widths)
+        if self.first_pass is not self.line_recognizer:
+            self.line_recognizer.warm_up(widths)
+        for shape in ((1754, 1240, 3), (1240, 1754, 3)):  # 150-dpi A4, upright and turned
+            self.read(np.full(shape, 255, np.uint8))
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         """Text and score of each single-line crop, by the same recogniser loop as ``read``

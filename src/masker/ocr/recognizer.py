@@ -78,6 +78,10 @@ def batches_by_width(widths: Sequence[int]) -> list[tuple[int, int]]:
     return out[::-1]
 
 
+#: the width of the recogniser's first batch in a process (``LineRecognizer.prime``)
+PRIME_WIDTH = 64
+
+
 @dataclass
 class LineRecognizer:
     """Wraps an onnxruntime-like callable ``session(batch) -> (N, T, C)`` and its charset; a
@@ -109,6 +113,27 @@ class LineRecognizer:
             for i, rd in zip(ids, decode(run(batch), self.charset, [sizes[i] / batch.shape[3] for i in ids])):
                 out[i] = rd
         return out  # type: ignore[return-value]
+
+    def prime(self) -> None:
+        """Run the model once on a blank line of ``PRIME_WIDTH`` px before anything else.
+
+        Why: on OpenVINO 2026.4's CPU plugin (bf16) a recogniser whose *first* batch is 12 px
+        wide or less (one output column: a lone narrow glyph, a sliver beside a mask) returns NaN
+        for every later batch 128 px wide or more — every long line read as nothing, names
+        missed, for the life of the process. A first batch of 16 px or more leaves all later
+        shapes exact (checked against a fresh model's outputs: identical)."""
+        run = getattr(self.session, "view", self.session)
+        run(np.zeros((1, 3, REC_H, PRIME_WIDTH), np.float32))
+
+    def warm_up(self, widths: Sequence[int], rows: Sequence[int] = BATCH_ROWS) -> None:
+        """Run the model once on a blank batch of each of ``rows`` × ``widths``. Why: the runtime
+        prepares its kernels for each input shape on first sight, which costs up to as much as
+        the reading itself; a long-lived process (the HTTP API, batch workers) pays that once at
+        start instead of on its first pages (``RapidOcrEngine.warm_up``)."""
+        run = getattr(self.session, "view", self.session)
+        for w in widths:
+            for r in rows:
+                run(np.zeros((r, 3, REC_H, max(8, int(w))), np.float32))
 
     @staticmethod
     def _batch(crops: Sequence[np.ndarray], widths: list[int]) -> np.ndarray:
