@@ -34,7 +34,7 @@ _OPTIONAL_MODULES = ("masker.audit", "masker.compliance.check")
 
 def make_masker(engine: str | None = None) -> Masker:
     m = Masker(engine=engine)
-    _ = m.engine  # load now, once
+    m.warm_up()  # load now, once (and prepare the usual shapes where MASKER_OCR_WARM_UP=1)
     return m
 
 

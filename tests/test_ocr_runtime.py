@@ -167,3 +167,19 @@ def test_a_narrow_first_crop_does_not_spoil_later_readings(monkeypatch, page):
     first.recognize([sliver])
     assert [line.text for line in first.read(page)] == ref
     assert any(len(t) >= 10 for t in ref)
+
+
+def test_warm_up_prepares_shapes_and_reads_the_same(monkeypatch, page):
+    """``MASKER_OCR_WARM_UP=1`` (long-lived processes): the kernel cache is sized for the shapes
+    prepared, and a warmed engine reads the page exactly as a cold one."""
+    pytest.importorskip("openvino")
+    from masker import Masker
+
+    ref = [(line.text, line.box) for line in _engine(monkeypatch, "openvino").read(page)]
+    monkeypatch.setenv("MASKER_OCR_WARM_UP", "1")
+    assert runtime.kernel_cache() == runtime.KERNEL_CACHE_WARM
+    m = Masker(engine=RapidOcrEngine())
+    m.warm_up()
+    assert [(line.text, line.box) for line in m.engine.read(page)] == ref
+    monkeypatch.setenv("MASKER_OCR_WARM_UP", "0")
+    assert runtime.kernel_cache() == runtime.KERNEL_CACHE

@@ -134,6 +134,15 @@ class Masker:
 
         return lambda image: engine.read(image, focus=focus.near(stamp_regions(image)))
 
+    def warm_up(self) -> None:
+        """Load the OCR engine now; where ``MASKER_OCR_WARM_UP=1``, also prepare the runtime for
+        the shapes pages bring (``masker.ocr.runtime.warm_up_wanted``). For long-lived processes."""
+        from .ocr.runtime import warm_up_wanted
+
+        engine = self.engine
+        if warm_up_wanted() and hasattr(engine, "warm_up"):
+            engine.warm_up()
+
     # ------------------------------------------------------------ propose
     def propose_document(self, doc: Document, name: str, unit: str | None = None) -> ProposeResult:
         query = _query(name, unit)

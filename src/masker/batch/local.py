@@ -38,7 +38,8 @@ def build_masker(engine: str | None, factory: str | None):
 
 def _warm(masker) -> None:
     try:  # load the OCR engine now, not inside the first file's seconds
-        masker.engine  # noqa: B018
+        warm = getattr(masker, "warm_up", None)  # a factory's object may be no Masker
+        warm() if warm is not None else masker.engine  # noqa: B018
     except Exception:  # noqa: BLE001 - the first job will report it as its error
         pass
 

@@ -39,6 +39,22 @@ DET_MODEL, REC_MODEL = "PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"
 #: keep the recurring ones prepared (38 new pages: 0.85x the time of 64 entries) and bound the
 #: memory (one process over 225 documents: ~1.2 GB resident).
 KERNEL_CACHE = 1000
+#: the cache when the process is warmed up at start (``warm_up_wanted``): the ~80 recogniser
+#: shapes ``RapidOcrEngine.warm_up`` prepares all stay (+~200 MB resident, measured)
+KERNEL_CACHE_WARM = 4000
+
+
+def warm_up_wanted() -> bool:
+    """``MASKER_OCR_WARM_UP=1``: long-lived processes (``masker serve``'s workers, batch workers)
+    prepare the recogniser's usual shapes at start (~4.5 s) and keep them all: over 40 new pages,
+    median 0.43 s a page against 0.51, the first five 0.64 against 0.94, at ~1.15 GB resident
+    against ~0.95 (README, "Speed"). Off by default: the memory bound is 1.5 GB a process and
+    ``redact`` of the largest admitted image alone peaks at ~1.36 GB."""
+    return (os.environ.get("MASKER_OCR_WARM_UP") or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def kernel_cache() -> int:
+    return KERNEL_CACHE_WARM if warm_up_wanted() else KERNEL_CACHE
 
 #: ``batch -> first output``: how the detector and recogniser are called
 Model = Callable[[np.ndarray], np.ndarray]
@@ -138,7 +154,7 @@ def _onnxruntime(path: Path) -> Model:
 
 
 def _openvino_config() -> dict[str, object]:
-    config: dict[str, object] = {"CPU_RUNTIME_CACHE_CAPACITY": KERNEL_CACHE, "PERFORMANCE_HINT": "LATENCY"}
+    config: dict[str, object] = {"CPU_RUNTIME_CACHE_CAPACITY": kernel_cache(), "PERFORMANCE_HINT": "LATENCY"}
     if threads() > 0:
         config["INFERENCE_NUM_THREADS"] = threads()
     if (os.environ.get("MASKER_OCR_PRECISION") or "").lower() == "f32":
