@@ -228,3 +228,13 @@ def test_what_precedes_a_match_on_the_ring_is_the_rest_of_the_ring_not_the_match
     assert not names_other_place_before("农村供水管理总站", "县农村供水管理站" * 2, u, cyclic=True)
     assert names_other_place_before("灌溉管理站", "库车市港海管理站" * 2, normalise("沙雅县灌溉管理站"), cyclic=True)
     assert names_other_place_before("灌溉管理站", "港海管理站库车市" * 2, normalise("沙雅县灌溉管理站"), cyclic=True)
+
+
+def test_readings_are_not_combined_into_a_shorter_name_that_one_of_them_holds_with_others_between():
+    # stress seed 71, namesake run, page 23: 新疆大学 given, the stamp of 新疆农业大学继续教育学院
+    # read 新业大学继续教育学院 once and 新疆农业大学… once; combined, 新 + 疆 + 大学 made 新疆大学
+    from masker.seals.match import match_unit_readings
+
+    readings = ["新业大学继续教育学院", "新疆农业大学继续教育学院"]
+    assert not match_unit_readings("新疆大学", readings, scores=[0.8, 0.8], sources=["a", "b"]).matched
+    assert match_unit_readings("新疆农业大学继续教育学院", readings, scores=[0.8, 0.8], sources=["a", "b"]).matched

@@ -572,6 +572,7 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         wrong_all = None
         spans = []
         inserted = []
+        longer = False
         seen: dict[tuple[int, str], set[str]] = {}  # (position, other character) -> renderings
         other: set[int] = set()  # positions of the distinctive part some reading has as another character
         for t, rendering, cf in zip(ring_texts, renderings, [p[3] for p in pairs]):
@@ -584,6 +585,8 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
             wrong_all = wrong if wrong_all is None else [x and y for x, y in zip(wrong_all, wrong)]
             spans.append((tt + tt)[a:b])
             inserted.append((b - a) - sum(g is not None for g in got))
+            if inserted[-1] > 0 and not any(wrong):
+                longer = True  # every character of the name, in order, with others between them
             for i in range(d0, d1):
                 if wrong[i] and got[i] is not None and not looks_alike(form[i], got[i]):
                     other.add(i)
@@ -601,8 +604,11 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         agreed = {i for (i, _ch), v in seen.items() if len(v) >= 2}
         if len(agreed) >= max(1, n_d // 4):
             continue  # renderings agree on other characters there: a namesake's stamp
-        if min(inserted) > 0:
-            continue  # every reading has characters in the middle of the name that it lacks (新疆农业大学)
+        if min(inserted) > 0 or longer:
+            # every reading has characters in the middle of the name that it lacks, or one has all
+            # of the name with others between: a longer name (新疆农业大学 is not 新疆大学, however
+            # another reading, 新业大学, lines up with it; stress seed 71, namesake run, page 23)
+            continue
         errors = sum(wrong_all)
         bad_d = sum(wrong_all[d0:d1])
         ok = errors <= allowed_errors(len(form)) and bad_d <= distinctive_allowance(n_d)
