@@ -73,7 +73,6 @@ class RapidOcrEngine:
             self._ocr._load_rec_model()
         self._lines: LineRecognizer | None = None
         self._first: LineRecognizer | None = None
-        _ = self.line_recognizer  # primed before its first real batch (``LineRecognizer.prime``)
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         #: [detection, classifier, recognition] seconds of the last page, for profiling
         self.last_elapse: list[float] = [0.0, 0.0, 0.0]

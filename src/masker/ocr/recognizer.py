@@ -122,8 +122,7 @@ class LineRecognizer:
         for every later batch 128 px wide or more — every long line read as nothing, names
         missed, for the life of the process. A first batch of 16 px or more leaves all later
         shapes exact (checked against a fresh model's outputs: identical)."""
-        run = getattr(self.session, "view", self.session)
-        run(np.zeros((1, 3, REC_H, PRIME_WIDTH), np.float32))
+        self.warm_up([PRIME_WIDTH], rows=(1,))
 
     def warm_up(self, widths: Sequence[int], rows: Sequence[int] = BATCH_ROWS) -> None:
         """Run the model once on a blank batch of each of ``rows`` × ``widths``. Why: the runtime

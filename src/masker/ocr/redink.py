@@ -29,13 +29,18 @@ RED_MARGIN = 12
 RED_MIN = 140
 
 
+def red_over(b: np.ndarray, g: np.ndarray, r: np.ndarray, margin: int) -> np.ndarray:
+    """255 where red exceeds both green and blue by more than ``margin`` levels, else 0 (8-bit
+    planes). Also where a stamp may be (``masker.seals.hint``, with its own margin)."""
+    return cv2.compare(cv2.subtract(r, cv2.max(g, b)), margin, cv2.CMP_GT)
+
+
 def without_red_ink(img: np.ndarray) -> np.ndarray:
     """``img`` (BGR) with each red pixel grey at its red level; ``img`` itself where there is none."""
     if img.ndim != 3 or img.shape[2] < 3:
         return img
     b, g, r = cv2.split(np.ascontiguousarray(img[..., :3]))
-    red = cv2.compare(cv2.subtract(r, cv2.max(g, b)), RED_MARGIN, cv2.CMP_GT)
-    red = cv2.bitwise_and(red, cv2.compare(r, RED_MIN, cv2.CMP_GT))
+    red = cv2.bitwise_and(red_over(b, g, r, RED_MARGIN), cv2.compare(r, RED_MIN, cv2.CMP_GT))
     if not cv2.countNonZero(red):
         return img
     cv2.copyTo(r, red, b)

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from ..geometry import Box
+from ..ocr.redink import red_over
 from .detect import is_grey
 
 #: working size (long side, px)
@@ -43,9 +44,7 @@ def stamp_regions(img: np.ndarray) -> list[Box] | None:
     s = small.shape[1] / W
     if is_grey(small, step=2):
         return None
-    b, g, r = cv2.split(small)
-    gb = cv2.max(g, b)
-    ink = cv2.medianBlur((cv2.subtract(r, gb) > RED_MARGIN).astype(np.uint8), 3)
+    ink = cv2.medianBlur(red_over(*cv2.split(small), RED_MARGIN), 3)
     if not ink.any():
         return []
     n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(ink, np.ones((3, 3), np.uint8)), connectivity=8)

@@ -211,6 +211,9 @@ class UnitMatch:
     #: 1 - errors / length of the form that matched best (0..1)
     similarity: float
     form: str = ""
+    #: the form of the unit's normalised name that was looked for (the name itself, or it without
+    #: its province or places); empty where no form matched
+    pattern: str = ""
     found: str = ""
     detail: str = ""
     #: the reading names another place where the unit's place name stands (沙雅县 for 温宿县)
@@ -296,9 +299,13 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     if deep not in (u, core) and distinctive_len(deep) >= 4:
         forms.append((deep, "without place names"))
     best = UnitMatch(False, 0.0)
+    ring = normalise(ring_text)
     vetoed: set[int] = set()  # characters of the unit (indices in ``u``) read surely as others
     for form, label in forms:
         d0, d1 = distinctive_span(form)
+        # the ring naming another place before the form without its places: no match anywhere,
+        # an inner line's included (nothing stands before it there)
+        ring_other = label != "full" and bool(ring) and names_other_place_before(form, ring + ring, u, cyclic=True)
         for t, tconfs in texts:
             got: list = []
             at: list = []
@@ -321,7 +328,7 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
                 ok = False
             elif not ok and _place_half_lost(wrong, d0, d1, bad_d, dist, len(form)):
                 ok = True
-            if label != "full" and (names_other_place(t, a, u) or _ring_names_other_place(form, texts, u)):
+            if label != "full" and (ring_other or names_other_place(t, a, u)):
                 conflict, ok = True, False
             d_other = sum(1 for w, g, al in zip(wrong[d0:d1], got[d0:d1], alike[d0:d1]) if w and g is not None and not al)
             d_read = sum(1 for w, al in zip(wrong[d0:d1], alike[d0:d1]) if not w or al)
@@ -345,7 +352,7 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
             if contradicted:
                 ok = False
                 vetoed |= {len(u) - len(form) + i for i in sure}
-            cand = UnitMatch(ok, sim, form=label, found=t[a:b],
+            cand = UnitMatch(ok, sim, form=label, pattern=form, found=t[a:b],
                              detail=f"{label}: {form} ~ {t[a:b]} ({dist:g} errors, {bad_d} in {form[d0:d1]})"
                                     + ("; read with confidence as another name" if contradicted else ""),
                              place_conflict=conflict, distinctive_read=d_read, distinctive_other=d_other,
@@ -355,12 +362,6 @@ def match_unit(unit: str, ring_text: str, inner_texts: list[str] | None = None,
     if vetoed:  # the ring, read surely, names another unit: a partial match elsewhere (an inner line) is moot
         return replace(best, matched=False, contradicted=True, contradicted_at=frozenset(vetoed))
     return best
-
-
-def _ring_names_other_place(form: str, texts: list[tuple[str, list[float] | None]], unit_norm: str) -> bool:
-    """Does the ring (``texts[0]``, the ring twice) name another place before its reading of
-    ``form``? A match of the form in an inner line has nothing before it."""
-    return bool(texts) and bool(texts[0][0]) and names_other_place_before(form, texts[0][0], unit_norm, cyclic=True)
 
 
 def names_other_place_before(form: str, text: str, unit_norm: str, cyclic: bool = False) -> bool:
@@ -385,21 +386,12 @@ def names_other_place_before(form: str, text: str, unit_norm: str, cyclic: bool 
     return names_other_place(t, a, unit_norm)
 
 
-def unit_form(unit: str, label: str) -> str | None:
-    """The form of ``unit`` a match's label names (``UnitMatch.form``): None for the full name."""
-    u = normalise(unit)
-    if label.startswith("without province"):
-        return strip_province(u)
-    if label.startswith("without place names"):
-        return strip_places(u)[0]
-    return None
-
-
-def placed_elsewhere(m: "UnitMatch", unit: str, texts: list[str], cyclic: bool = False) -> bool:
+def placed_elsewhere(m: "UnitMatch", unit: str, texts: list[str]) -> bool:
     """Is a match of the unit's name without its places (or province) contradicted by one of
     ``texts`` naming another place right before that name?"""
-    form = unit_form(unit, m.form) if m.matched else None
-    return form is not None and any(names_other_place_before(form, t, normalise(unit), cyclic) for t in texts)
+    u = normalise(unit)
+    return (m.matched and bool(m.pattern) and m.pattern != u
+            and any(names_other_place_before(m.pattern, t, u) for t in texts))
 
 
 def _place_half_lost(wrong: list[bool], d0: int, d1: int, bad_d: float, dist: float, n: int) -> bool:
@@ -614,7 +606,7 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         ok = errors <= allowed_errors(len(form)) and bad_d <= distinctive_allowance(n_d)
         sim = 1.0 - errors / len(form)
         if ok and sim > best.similarity:
-            return UnitMatch(True, sim, form=label + " (readings combined)", found=" / ".join(spans),
+            return UnitMatch(True, sim, form=label + " (readings combined)", pattern=form, found=" / ".join(spans),
                              distinctive_other=len(unresolved), distinctive_len=n_d,
                              detail=f"{label}, {len(spans)} readings combined: {form} ~ {' / '.join(spans)} "
                                     f"({errors} errors, {bad_d} in {form[d0:d1]})")

@@ -115,7 +115,7 @@ def _judge_piece(form: str, piece: str, i: int, t: str, d0: int, d1: int, u: str
     if own_place and not any(not wrong[j] or alike[j] for j, p in enumerate(pos) if p in own_place):
         return None
     sim = max(0.0, 1.0 - dist / k) * k / n
-    return UnitMatch(True, sim, form=f"{label}, visible part", found=t[a:b],
+    return UnitMatch(True, sim, form=f"{label}, visible part", pattern=form, found=t[a:b],
                      detail=f"{label}, cut by the page edge: {piece} ({k}/{n} of {form}) ~ {t[a:b]} "
                             f"({dist:g} errors, {bad_d:g} in the distinctive part)",
                      distinctive_read=len(in_d), distinctive_len=n_d)
