@@ -46,9 +46,9 @@ KERNEL_CACHE_WARM = 4000
 
 def warm_up_wanted() -> bool:
     """``MASKER_OCR_WARM_UP=1``: long-lived processes (``masker serve``'s workers, batch workers)
-    prepare the recogniser's usual shapes at start (~4.5 s) and keep them all: over 40 new pages,
-    median 0.43 s a page against 0.51, the first five 0.64 against 0.94, at ~1.15 GB resident
-    against ~0.95 (README, "Speed"). Off by default: the memory bound is 1.5 GB a process and
+    prepare the recogniser's usual shapes at start (~6 s) and keep them all: over 40 new pages,
+    ~0.9x the time a page (``benchmarks/bench_warm_up.py``), at ~1.15 GB resident against ~0.95
+    (README, "Speed"). Off by default: the memory bound is 1.5 GB a process and
     ``redact`` of the largest admitted image alone peaks at ~1.36 GB."""
     return (os.environ.get("MASKER_OCR_WARM_UP") or "").strip().lower() in ("1", "true", "yes", "on")
 
