@@ -82,10 +82,11 @@ class Tally:
                 self.detected += 1
             if s["own"]:
                 self.own += 1
-                if covered_share(b, masks) >= 0.9:
+                share = covered_share(b, masks)
+                if share >= 0.9:
                     self.own_masked += 1
-                else:
-                    self.misses.append(f"{label}: {s['text']}")
+                else:  # a mask too small (rim left out) is told apart from a stamp not masked
+                    self.misses.append(f"{label}: {s['text']}" + (f" (mask covers {share:.2f})" if share > 0 else ""))
             else:
                 self.other += 1
                 if covered_share(b, masks) >= 0.3:

@@ -210,20 +210,35 @@ def test_printed_name_under_a_half_read_stamp():
     the applicant's unit line)."""
     from types import SimpleNamespace
 
-    from masker.seals.match import match_unit
+    from masker.seals.match import match_unit_readings
 
     box = (100.0, 100.0, 300.0, 300.0)
 
     def ctx(printed):
         return SimpleNamespace(lines=[SimpleNamespace(box=(80.0, 190.0, 320.0, 215.0), text=printed)])
 
-    def judged(unit, read, printed):
-        return SealFinder._corroborate(ctx(printed), box, unit, match_unit(unit, read), read).matched
+    def judged(unit, read, printed, *more):
+        """``more``: further (reading, rendering) pairs of the same stamp, after (read, "scan")."""
+        readings = [(read, "scan"), *more]
+        reader = SimpleNamespace(ring_reads=[(t, 0.8, v) for t, v in readings], ring_confs=[None] * len(readings))
+        m = match_unit_readings(unit, [t for t, _ in readings], sources=[v for _, v in readings])
+        return SealFinder._corroborate(ctx(printed), box, unit, m, reader).matched
 
     assert judged("喀什大学", "略大学", "喀什大学")               # a look-alike and a lost character
     assert not judged("喀什大学", "略大学", "其他文字")             # nothing printed under it
     assert not judged("温宿县水利局", "沙雅县水利局", "温宿县水利局")  # another county's bureau
     assert not judged("阿克苏地区水利局", "阿克苏地区财政局", "阿克苏地区水利局")
+    # stress seed 71 page 6: no one reading has half of 农村供水管理总, the renderings together do
+    unit = "阿瓦提县农村供水管理总站"
+    assert not judged(unit, "阿瓦提县农村水心站", unit)
+    assert judged(unit, "阿瓦提县农村水心站", unit, ("阿瓦提县农村水心站", "clean"), ("月瓦提县农村水当总站", "red"))
+    # a sibling's stamp over the unit's printed name: two renderings agree on 城镇
+    assert not judged(unit, "阿瓦提县城镇水心站", unit, ("阿瓦提县城镇水管站", "clean"), ("月瓦提县城水当总站", "red"))
+    # a worn 喀 read as a different character in each rendering is a worn 喀; a namesake's 新疆 is not
+    assert judged("喀什大学", "喜计大学", "喀什大学", ("召计大学", "clean"))
+    assert not judged("喀什大学", "喜计大学", "喀什大学", ("喜计大学", "clean"))
+    assert not judged("喀什大学", "新疆大学", "喀什大学", ("新疆大学", "clean"))
+    assert not judged("喀什大学", "新疆大学", "喀什大学")  # 喀→疆 a look-alike, 什 lost, 新 left over
 
 
 def test_seal_size_bound_follows_the_characters_not_the_boxes_of_tilted_lines():

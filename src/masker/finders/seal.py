@@ -19,7 +19,7 @@ from ..geometry import overlap_area
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
 from ..seals.match import (CHAR_SURE, UnitMatch, match_unit, match_unit_readings, names_a_unit, normalise,
-                           placed_elsewhere)
+                           placed_elsewhere, readings_evidence)
 from ..seals.partial import match_visible_part
 from ..seals.read import SealReader
 from .base import Findings, PageContext, Query
@@ -79,7 +79,7 @@ class SealFinder:
                 # the name without its places, under a stamp whose printed line names another place
                 m = replace(m, matched=False, place_conflict=True)
             if not m.matched and m.similarity >= 0.5:
-                m = self._corroborate(ctx, box, unit, m, text)
+                m = self._corroborate(ctx, box, unit, m, reader)
             if not m.matched and not m.contradicted and cand.cut_by_edge and reader is not None:
                 m = self._cut_piece(ctx, box, unit, reader) or m
             if m.matched:
@@ -131,17 +131,31 @@ class SealFinder:
         return len(normalise(text)) >= self.min_readable_chars and score >= 0.5
 
     @staticmethod
-    def _corroborate(ctx: PageContext, box, unit: str, m: UnitMatch, text: str) -> UnitMatch:
+    def _corroborate(ctx: PageContext, box, unit: str, m: UnitMatch, reader: SealReader | None) -> UnitMatch:
         """A stamp half read as the unit, pressed over the unit's name printed on the page (单位
-        （盖章）：阿克苏地区水利局): that is the unit's own stamp. Only when the reading has at least
-        half of the part of the name that tells the unit from its siblings (水利 of
+        （盖章）：阿克苏地区水利局): that is the unit's own stamp. Only when the readings have at
+        least half of the part of the name that tells the unit from its siblings (水利 of
         阿克苏地区水利局; a look-alike misreading such as 喀→略 counts), nothing in a short
         distinctive part and at most a quarter of a long one read as some other character, and no
         other place name — so another unit's stamp pressed near the applicant's unit line
-        (财政局, 沙雅县水利局, a clean reading of 新河 for 新禾) never qualifies."""
+        (财政局, 沙雅县水利局, a clean reading of 新河 for 新禾) never qualifies.
+
+        Read across all renderings of the stamp, not the best one alone: each loses different
+        strokes (stress seed 71 page 6: 农村水 in one reading, 总 in another, of 农村供水管理总站),
+        and a character counts as another only where two renderings agree on it, surely — a worn
+        喀 read 喜, 召 and 赛 is a worn 喀 (seed 73 page 15), a namesake's 新疆 reads 新疆 in each."""
         n_d = m.distinctive_len
-        if (m.place_conflict or m.contradicted or n_d == 0 or m.distinctive_other > (0 if n_d <= 3 else n_d // 4)
-                or m.distinctive_read < max(1, (n_d + 1) // 2)):
+        if m.place_conflict or m.contradicted or n_d == 0:
+            return m
+        read, other = m.distinctive_read, m.distinctive_other
+        if reader is not None and m.pattern:
+            ev = readings_evidence(m.pattern, [t for t, _s, _v in reader.ring_reads],
+                                   [v for _t, _s, v in reader.ring_reads], list(reader.ring_confs))
+            if ev.renderings >= 1:  # the ring read as the name at all (not an inner line alone)
+                read = ev.read
+            if ev.renderings >= 2:
+                other = ev.agreed_other
+        if other > (0 if n_d <= 3 else n_d // 4) or read < max(1, (n_d + 1) // 2):
             return m
         printed = _printed_name_under(ctx, box, unit)
         if printed is not None:

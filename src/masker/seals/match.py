@@ -525,6 +525,91 @@ AGREE_CONF = 0.6
 CONSENSUS_MIN_SIMILARITY = 0.3
 
 
+@dataclass(frozen=True)
+class _Aligned:
+    """One reading of a stamp lined up with a form of the unit's name (``fuzzy_find``)."""
+    span: str
+    wrong: tuple[bool, ...]
+    got: tuple
+    at: tuple
+    confs: tuple[float, ...] | None
+    rendering: str
+    #: characters of the reading inside the match that stand for none of the name's
+    inserted: int
+    #: characters of the whole reading (one turn of the ring) that stand for none of the name's
+    unexplained: int
+
+    def others(self, form: str, d0: int, d1: int) -> list[int]:
+        """Positions of the distinctive part read as another, unrelated character."""
+        return [i for i in range(d0, d1)
+                if self.wrong[i] and self.got[i] is not None and not looks_alike(form[i], self.got[i])]
+
+    def sure_other(self, i: int) -> bool:
+        """A glyph the recogniser itself doubts is a damaged one, not a namesake's word."""
+        return self.confs is None or self.confs[self.at[i] % len(self.confs)] >= AGREE_CONF
+
+
+def _aligned(form: str, ring_texts: list[str], renderings: list[str],
+             confs: list[list[float] | None]) -> list[_Aligned]:
+    """The readings that are of this name at all, each lined up with it (cyclically: a ring's
+    reading may start anywhere)."""
+    out = []
+    for t, rendering, cf in zip(ring_texts, renderings, confs):
+        tt, tc = normalise_confs(t, cf) if cf is not None else (normalise(t), None)
+        if not tt:
+            continue
+        got: list = []
+        at: list = []
+        dist, a, b, wrong = fuzzy_find(form, tt + tt, got, at)
+        if 1.0 - dist / len(form) < CONSENSUS_MIN_SIMILARITY:
+            continue
+        out.append(_Aligned((tt + tt)[a:b], tuple(wrong), tuple(got), tuple(at),
+                            tuple(tc) if tc is not None else None, rendering,
+                            (b - a) - sum(g is not None for g in got), len(tt) - sum(g is not None for g in got)))
+    return out
+
+
+def _agreed_others(form: str, aligned: list[_Aligned], d0: int, d1: int) -> set[int]:
+    """Positions of the distinctive part that two renderings read as the same other character,
+    surely: one degraded glyph may look alike in every rendering, a namesake's word does too."""
+    seen: dict[tuple[int, str], set[str]] = {}
+    for r in aligned:
+        for i in r.others(form, d0, d1):
+            if r.sure_other(i):
+                seen.setdefault((i, r.got[i]), set()).add(r.rendering)
+    return {i for (i, _ch), v in seen.items() if len(v) >= 2}
+
+
+@dataclass(frozen=True)
+class ReadingsEvidence:
+    """What all the readings of a stamp together say about the distinctive part of one form of
+    the unit's name."""
+    #: characters some reading has in place, as themselves or as a look-alike
+    read: int
+    #: positions two renderings read as the same other character, surely
+    agreed_other: int
+    #: how many renderings (scan, clean, red) gave a reading of this name at all
+    renderings: int
+
+
+def readings_evidence(form: str, ring_texts: list[str], sources: list[str],
+                      confs: list[list[float] | None]) -> ReadingsEvidence:
+    """The distinctive part of ``form`` (a form of the unit's normalised name, see
+    ``UnitMatch.pattern``) across a stamp's readings: each rendering loses different strokes, so
+    a character one of them has is read, and only renderings that agree on another character
+    say it is another."""
+    d0, d1 = distinctive_span(form)
+    aligned = _aligned(form, ring_texts, [v.split("@")[0] for v in sources], confs)
+    # a short distinctive part with a character lost, in a reading with characters the name does
+    # not explain, may be a namesake's read with a look-alike: 新疆大学 lines up with 喀什大学 as
+    # 喀→疆 and 什 lost, its 新 left over. Such a reading counts for nothing there
+    clear = [r for r in aligned if d1 - d0 > 3 or not (r.unexplained and None in r.got[d0:d1])]
+    read = {i for r in clear for i in range(d0, d1)
+            if not r.wrong[i] or (r.got[i] is not None and looks_alike(form[i], r.got[i]))}
+    return ReadingsEvidence(len(read), len(_agreed_others(form, aligned, d0, d1)),
+                            len({r.rendering for r in aligned}))
+
+
 def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str] | None = None,
                         scores: list[float] | None = None, sources: list[str] | None = None,
                         confs: list[list[float]] | None = None) -> UnitMatch:
@@ -561,40 +646,22 @@ def match_unit_readings(unit: str, ring_texts: list[str], inner_texts: list[str]
         forms.append((core, "without province"))
     for form, label in forms:
         d0, d1 = distinctive_span(form)
-        wrong_all = None
-        spans = []
-        inserted = []
-        longer = False
-        seen: dict[tuple[int, str], set[str]] = {}  # (position, other character) -> renderings
-        other: set[int] = set()  # positions of the distinctive part some reading has as another character
-        for t, rendering, cf in zip(ring_texts, renderings, [p[3] for p in pairs]):
-            tt, tc = normalise_confs(t, cf) if cf is not None else (normalise(t), None)
-            got: list = []
-            at: list = []
-            dist, a, b, wrong = fuzzy_find(form, tt + tt, got, at)
-            if 1.0 - dist / len(form) < CONSENSUS_MIN_SIMILARITY:
-                continue  # this reading is not of this name at all
-            wrong_all = wrong if wrong_all is None else [x and y for x, y in zip(wrong_all, wrong)]
-            spans.append((tt + tt)[a:b])
-            inserted.append((b - a) - sum(g is not None for g in got))
-            if inserted[-1] > 0 and not any(wrong):
-                longer = True  # every character of the name, in order, with others between them
-            for i in range(d0, d1):
-                if wrong[i] and got[i] is not None and not looks_alike(form[i], got[i]):
-                    other.add(i)
-                    # a glyph the recogniser itself doubts is a damaged one, not a namesake's word
-                    if tc is None or tc[at[i] % len(tc)] >= AGREE_CONF:
-                        seen.setdefault((i, got[i]), set()).add(rendering)
-        if wrong_all is None or len(spans) < 2:
+        aligned = _aligned(form, ring_texts, renderings, [p[3] for p in pairs])
+        if len(aligned) < 2:
             continue
+        wrong_all = [all(w) for w in zip(*(r.wrong for r in aligned))]
+        spans = [r.span for r in aligned]
+        inserted = [r.inserted for r in aligned]
+        # every character of the name, in order, with others between them
+        longer = any(r.inserted > 0 and not any(r.wrong) for r in aligned)
+        other = {i for r in aligned for i in r.others(form, d0, d1)}
         n_d = d1 - d0
         # distinctive characters no reading has, read as another character by some: as for a
         # single reading, none in a short distinctive part and one in a long one
         unresolved = {i for i in other if wrong_all[i]}
         if len(unresolved) > other_allowance(n_d):
             continue
-        agreed = {i for (i, _ch), v in seen.items() if len(v) >= 2}
-        if len(agreed) >= max(1, n_d // 4):
+        if len(_agreed_others(form, aligned, d0, d1)) >= max(1, n_d // 4):
             continue  # renderings agree on other characters there: a namesake's stamp
         if min(inserted) > 0 or longer:
             # every reading has characters in the middle of the name that it lacks, or one has all
