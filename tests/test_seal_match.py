@@ -238,3 +238,14 @@ def test_readings_are_not_combined_into_a_shorter_name_that_one_of_them_holds_wi
     readings = ["新业大学继续教育学院", "新疆农业大学继续教育学院"]
     assert not match_unit_readings("新疆大学", readings, scores=[0.8, 0.8], sources=["a", "b"]).matched
     assert match_unit_readings("新疆农业大学继续教育学院", readings, scores=[0.8, 0.8], sources=["a", "b"]).matched
+
+
+def test_a_place_set_where_two_lost_characters_were_is_no_namesakes_word():
+    # stress seed 71 page 3: 库车市灌溉管理站 read 车市理站 surely; lined up with 灌溉管理站, the
+    # place's 车市 stands where 灌溉 was lost — the unit's own characters, two places off
+    m = match_unit_readings("库车市灌溉管理站", ["车市理站", "车市管理站"], sources=["red", "scan"],
+                            scores=[0.99, 0.9], confs=[[0.99] * 4, [0.9] * 5])
+    assert not m.contradicted
+    # a namesake's word read surely still is one
+    assert match_unit("阿克苏地区水利局", "阿克苏地区财政局", confs=[0.99] * 8).contradicted
+    assert not match_unit("库车市灌溉管理站", "沙雅县灌溉管理站", confs=[0.99] * 8).matched

@@ -149,8 +149,14 @@ class SealFinder:
             return m
         read, other = m.distinctive_read, m.distinctive_other
         if reader is not None and m.pattern:
-            ev = readings_evidence(m.pattern, [t for t, _s, _v in reader.ring_reads],
-                                   [v for _t, _s, v in reader.ring_reads], list(reader.ring_confs))
+            # lined up with the whole name where the readings are of it (a ring holds its places:
+            # 车市 of 库车市 before a lost 灌溉 is the place, not 灌溉 read as others — stress 71
+            # page 3), with the form that matched where they are of that form only
+            rings = ([t for t, _s, _v in reader.ring_reads], [v for _t, _s, v in reader.ring_reads],
+                     list(reader.ring_confs))
+            ev = readings_evidence(normalise(unit), *rings)
+            if ev.renderings == 0 and m.pattern != normalise(unit):
+                ev = readings_evidence(m.pattern, *rings)
             if ev.renderings >= 1:  # the ring read as the name at all (not an inner line alone)
                 read = ev.read
             if ev.renderings >= 2:
