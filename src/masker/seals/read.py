@@ -417,8 +417,8 @@ def strip_width(w: int, ratio: float = WIDTH_RATIO) -> int:
 
 
 def without_rules(crop: np.ndarray, cand: SealCandidate) -> np.ndarray:
-    """The crop with long straight lines through the ring's text band (red or black table rules,
-    a form's underlines) filled in from around them.
+    """The crop with long straight red lines through the ring's text band (a red table's rules,
+    running along the page and on beyond the stamp) filled in from around them.
 
     Why: a red table drawn under a stamp is red ink like the stamp's, so no rendering separates
     it; unwrapped, its rules become arcs across the ring text, and the recogniser reads nothing
