@@ -290,15 +290,20 @@ def main(argv=None) -> int:
         t = run_generated(r, a.n_gen, a.seed, a.out)
         rows.append(t.row("generated (samples.synth)"))
         notes += t.misses + t.false
+    totals = [0, 0, 0, 0]  # own stamps masked, own stamps, namesake stamps masked, namesake stamps
     if "stress" not in skip and a.n_stress > 0:
         for seed in [int(x) for x in a.stress_seeds.split(",") if x.strip()] or [a.seed]:
             t = run_stress(r, a.n_stress, seed)
             rows.append(t.row(f"stress (seal_test_page), seed {seed}"))
             notes += [f"seed {seed} {n}" for n in t.misses + t.false]
+            totals[0] += t.own_masked
+            totals[1] += t.own
             if a.sibling:
                 t = run_stress(r, a.n_stress, seed, sibling=True)
                 rows.append(t.row(f"stress, seed {seed}, a sibling unit given"))
                 notes += [f"seed {seed}, sibling: {n}" for n in t.false]
+                totals[2] += t.other_masked
+                totals[3] += t.other
     if "real" not in skip and REALWORLD.is_dir():
         own_t, other_t = run_real(r)
         rows.append(own_t.row("real, seal's own unit given (finder decision)"))
@@ -307,6 +312,9 @@ def main(argv=None) -> int:
     print(HEADER)
     for row in rows:
         print(row)
+    if totals[1]:  # the stress seeds together (the README quotes these)
+        print(f"\nall stress seeds: own-seal recall {totals[0]}/{totals[1]} = {totals[0] / totals[1]:.3f}"
+              + (f"; namesake stamps masked {totals[2]}/{totals[3]} = {totals[2] / totals[3]:.3f}" if totals[3] else ""))
     if notes:
         print("\nmisses and false masks:")
         for n in notes:
