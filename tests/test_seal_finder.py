@@ -220,7 +220,8 @@ def test_printed_name_under_a_half_read_stamp():
     def judged(unit, read, printed, *more):
         """``more``: further (reading, rendering) pairs of the same stamp, after (read, "scan")."""
         readings = [(read, "scan"), *more]
-        reader = SimpleNamespace(ring_reads=[(t, 0.8, v) for t, v in readings], ring_confs=[None] * len(readings))
+        reader = SimpleNamespace(ring_texts=[t for t, _ in readings], ring_sources=[v for _, v in readings],
+                                 ring_confs=[None] * len(readings))
         m = match_unit_readings(unit, [t for t, _ in readings], sources=[v for _, v in readings])
         return SealFinder._corroborate(ctx(printed), box, unit, m, reader).matched
 

@@ -152,8 +152,7 @@ class SealFinder:
             # lined up with the whole name where the readings are of it (a ring holds its places:
             # 车市 of 库车市 before a lost 灌溉 is the place, not 灌溉 read as others — stress 71
             # page 3), with the form that matched where they are of that form only
-            rings = ([t for t, _s, _v in reader.ring_reads], [v for _t, _s, v in reader.ring_reads],
-                     list(reader.ring_confs))
+            rings = (reader.ring_texts, reader.ring_sources, list(reader.ring_confs))
             ev = readings_evidence(normalise(unit), *rings)
             if ev.renderings == 0 and m.pattern != normalise(unit):
                 ev = readings_evidence(m.pattern, *rings)
@@ -206,7 +205,7 @@ class SealFinder:
         confidence, for a misreading (术 for 禾) holds only if no other rendering reads that
         character, with confidence, as another one: a namesake's stamp (新河 for 新禾) misread once
         reads cleanly in the next rendering."""
-        done = {v for _t, _sc, v in reader.ring_reads}
+        done = set(reader.ring_sources)
         for v in dict.fromkeys(reader.order):
             if v not in done:
                 reader.read_ring(v)
@@ -227,9 +226,9 @@ class SealFinder:
             return UnitMatch(False, 0.0, detail="no OCR engine"), "", 0.0
 
         def best_match() -> UnitMatch:
-            rings = [t for t, _s, _v in reader.ring_reads]
+            rings = reader.ring_texts
             m = match_unit_readings(unit, rings, reader.inner_texts or [], [sc for _t, sc, _v in reader.ring_reads],
-                                    [v for _t, _sc, v in reader.ring_reads], reader.ring_confs)
+                                    reader.ring_sources, reader.ring_confs)
             if not m.matched and cut_by_edge:
                 part = match_visible_part(unit, rings)
                 if part.matched:

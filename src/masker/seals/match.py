@@ -508,14 +508,10 @@ def _read_as_itself(unit: str, ring_texts: list[str]) -> set[int]:
     """Characters of the unit's name (indices in its normalised form) that some reading of the
     name has in place, as themselves or as a look-alike."""
     u = normalise(unit)
-    out: set[int] = set()
-    for t in ring_texts:
-        tt = normalise(t)
-        got: list = []
-        dist, _a, _b, wrong = fuzzy_find(u, tt + tt, got)
-        if u and 1.0 - dist / len(u) >= CONSENSUS_MIN_SIMILARITY:
-            out |= {i for i, (w, g) in enumerate(zip(wrong, got)) if not w or (g is not None and looks_alike(u[i], g))}
-    return out
+    if not u:
+        return set()
+    return {i for r in _aligned(u, ring_texts, ring_texts, [None] * len(ring_texts)) for i in range(len(u))
+            if r.in_place(u, i)}
 
 
 #: an other character read in the distinctive part counts towards renderings agreeing on a
@@ -540,6 +536,10 @@ class _Aligned:
     inserted: int
     #: characters of the whole reading (one turn of the ring) that stand for none of the name's
     unexplained: int
+
+    def in_place(self, form: str, i: int) -> bool:
+        """Is character ``i`` of the form read as itself or as a look-alike?"""
+        return not self.wrong[i] or (self.got[i] is not None and looks_alike(form[i], self.got[i]))
 
     def others(self, form: str, d0: int, d1: int) -> list[int]:
         """Positions of the distinctive part read as another, unrelated character."""
@@ -606,8 +606,7 @@ def readings_evidence(form: str, ring_texts: list[str], sources: list[str],
     # not explain, may be a namesake's read with a look-alike: 新疆大学 lines up with 喀什大学 as
     # 喀→疆 and 什 lost, its 新 left over. Such a reading counts for nothing there
     clear = [r for r in aligned if d1 - d0 > 3 or not (r.unexplained and None in r.got[d0:d1])]
-    read = {i for r in clear for i in range(d0, d1)
-            if not r.wrong[i] or (r.got[i] is not None and looks_alike(form[i], r.got[i]))}
+    read = {i for r in clear for i in range(d0, d1) if r.in_place(form, i)}
     return ReadingsEvidence(len(read), len(_agreed_others(form, aligned, d0, d1)),
                             len({r.rendering for r in aligned}))
 

@@ -517,6 +517,16 @@ class SealReader:
         self._off: np.ndarray | None | bool = False
         self.inner_texts: list[str] | None = None
 
+    @property
+    def ring_texts(self) -> list[str]:
+        """The ring's readings so far, in ``ring_reads``' order."""
+        return [t for t, _sc, _v in self.ring_reads]
+
+    @property
+    def ring_sources(self) -> list[str]:
+        """The rendering (and band) each reading in ``ring_reads`` came from."""
+        return [v for _t, _sc, v in self.ring_reads]
+
     def image(self, v: str) -> np.ndarray:
         if v not in self._img:
             self._img[v] = {"scan": lambda: self.crop, "clean": lambda: clean_image(self.crop),
