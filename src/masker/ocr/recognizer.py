@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Sequence
 
 import cv2
@@ -91,15 +92,16 @@ class LineRecognizer:
     charset: list[str]
 
     def read(self, crops: Sequence[np.ndarray], squeeze: float = 1.0,
-             widths: Callable[[int], int] | None = None) -> list[Reading]:
+             widths: Callable[[int], int] | None = None, focus: Sequence[int] | None = None) -> list[Reading]:
         """Read BGR line crops; results in input order. ``widths``: each crop is stretched from its
         own width at the model's height to ``widths(w)`` (a few shared widths, so that batch
-        shapes recur: ``shared_width``; the seal reader's strips have their own table)."""
+        shapes recur: ``shared_width``; the seal reader's strips have their own table).
+        ``focus``: class indices whose probabilities each reading keeps (``Reading.focus``)."""
         if not len(crops):
             return []
         if any(c.size == 0 for c in crops):  # nothing to read in an empty crop
             full = [i for i, c in enumerate(crops) if c.size]
-            got = dict(zip(full, self.read([crops[i] for i in full], squeeze, widths)))
+            got = dict(zip(full, self.read([crops[i] for i in full], squeeze, widths, focus)))
             return [got.get(i, Reading("", 0.0)) for i in range(len(crops))]
         sizes = [self._width(c, squeeze) for c in crops]
         if widths is not None:
@@ -110,7 +112,7 @@ class LineRecognizer:
         out: list[Reading | None] = [None] * len(crops)
         for ids in groups:
             batch = self._batch([crops[i] for i in ids], [sizes[i] for i in ids])
-            for i, rd in zip(ids, decode(run(batch), self.charset, [sizes[i] / batch.shape[3] for i in ids])):
+            for i, rd in zip(ids, decode(run(batch), self.charset, [sizes[i] / batch.shape[3] for i in ids], focus)):
                 out[i] = rd
         return out  # type: ignore[return-value]
 
@@ -133,6 +135,18 @@ class LineRecognizer:
         for w in widths:
             for r in rows:
                 run(np.zeros((r, 3, REC_H, max(8, int(w))), np.float32))
+
+    @cached_property
+    def _class_of(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for k, ch in enumerate(self.charset[1:], 1):
+            index.setdefault(ch, k)
+        return index
+
+    def classes(self, text: str) -> list[int]:
+        """The class index of each character of ``text`` (0, the blank, where the charset lacks
+        it)."""
+        return [self._class_of.get(ch, 0) for ch in text]
 
     @staticmethod
     def _batch(crops: Sequence[np.ndarray], widths: list[int]) -> np.ndarray:

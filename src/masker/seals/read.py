@@ -472,8 +472,10 @@ class SealReader:
     """Reads one seal step by step, so a caller can stop as soon as it knows enough: the ring in
     one rendering, the horizontal lines inside, the ring in another rendering."""
 
-    def __init__(self, img: np.ndarray, cand: SealCandidate, engine):
+    def __init__(self, img: np.ndarray, cand: SealCandidate, engine, focus: str = ""):
         self.engine = engine
+        #: characters whose probabilities each ring reading keeps (``ring_focus``): the unit's
+        self.focus = focus
         self.cand = cand
         # work on a crop around the seal, at a resolution where the ring radius is ~110 px
         R = max(cand.axes)
@@ -514,6 +516,9 @@ class SealReader:
         self.ring_confs: list[list[float]] = []
         self.ring_cols: list[list[float]] = []
         self.ring_layouts: list[tuple[float, float, float] | None] = []
+        #: per reading: ``Reading.focus`` for ``focus``'s characters (None where the engine has no
+        #: line recogniser of ours)
+        self.ring_focus: list[np.ndarray | None] = []
         self._off: np.ndarray | None | bool = False
         self.inner_texts: list[str] | None = None
 
@@ -526,6 +531,13 @@ class SealReader:
     def ring_sources(self) -> list[str]:
         """The rendering (and band) each reading in ``ring_reads`` came from."""
         return [v for _t, _sc, v in self.ring_reads]
+
+    @property
+    def ring_cyclic(self) -> list[bool]:
+        """Per reading in ``ring_reads``: its strip runs round the whole ring (no gap found to
+        start it at), so the name may run on from its end to its start."""
+        whole = self._layout is not None and self._layout[1] >= self._layout[2]
+        return [whole and lay is not None for lay in self.ring_layouts]
 
     def image(self, v: str) -> np.ndarray:
         if v not in self._img:
@@ -571,15 +583,17 @@ class SealReader:
             start, length, L, d0, d1 = self._ring_layout()
             strip = unwrap_ring(self.image(variant), self.c, start, d0, d1, extra=length / L - 1.0)
             layout = (start, d0, d1)
-        (t, sc, confs, cols), = self._recognize([strip])
-        self._keep(t, sc, variant, confs, cols, layout)
+        (t, sc, confs, cols, focus), = self._recognize([strip])
+        self._keep(t, sc, variant, confs, cols, layout, focus)
         return t, sc
 
-    def _keep(self, t: str, sc: float, variant: str, confs: list[float], cols: list[float], layout) -> None:
+    def _keep(self, t: str, sc: float, variant: str, confs: list[float], cols: list[float], layout,
+              focus: np.ndarray | None) -> None:
         self.ring_reads.append((t, sc, variant))
         self.ring_confs.append(confs)
         self.ring_cols.append(cols)
         self.ring_layouts.append(layout)
+        self.ring_focus.append(focus)
 
     def visible_share(self, i: int, x0: float, x1: float) -> float:
         """Share of the ring under columns ``x0..x1`` (px, before the start or past the end too)
@@ -607,20 +621,23 @@ class SealReader:
             self._off = off_sheet(self.crop, 1)
         return self._off  # type: ignore[return-value]
 
-    def _recognize(self, strips: list[np.ndarray]) -> list[tuple[str, float, list[float], list[float]]]:
-        """(text, score, per-character confidence, per-character column in px) of each strip. A line score hides which
+    def _recognize(self, strips: list[np.ndarray]) -> list[tuple[str, float, list[float], list[float], np.ndarray | None]]:
+        """(text, score, per-character confidence, per-character column in px, the focus
+        characters' probabilities) of each strip. A line score hides which
         character the recogniser doubted: 克苏新术水利 reads at 0.94 with 术 at 0.37, a misread 禾;
         a namesake's clean 新河 has every character sure. Engines that give only line scores
         (``recognize``) lend the line score to each character."""
         lines = getattr(self.engine, "line_recognizer", None)
         if lines is not None and hasattr(lines, "read"):
             out = []
-            for rd, strip in zip(lines.read(strips, widths=strip_width), strips):
+            focus = lines.classes(self.focus) if self.focus and hasattr(lines, "classes") else None
+            for rd, strip in zip(lines.read(strips, widths=strip_width, focus=focus), strips):
                 sp = spans(rd, strip.shape[1])
                 out.append(("".join(s.ch for s in sp), float(rd.score), [float(s.conf) for s in sp],
-                            [s.centre for s in sp]))
+                            [s.centre for s in sp], rd.focus))
             return out
-        return [(t.strip(), float(sc), [float(sc)] * len(t.strip()), []) for t, sc in self.engine.recognize(strips)]
+        return [(t.strip(), float(sc), [float(sc)] * len(t.strip()), [], None)
+                for t, sc in self.engine.recognize(strips)]
 
     #: narrower ring-text bands (share of the short semi-axis, inward from the ring) for a second
     #: look: the glyphs fill more of the strip and less of the star or inner lines gets in
@@ -654,8 +671,8 @@ class SealReader:
         strips = [unwrap_ring(self.image(v), self.c, start, b0 * m, b1 * m, extra=length / L - 1.0)
                   for v, (b0, b1) in keys]
         out = []
-        for (v, (b0, b1)), (t, sc, confs, cols) in zip(keys, self._recognize(strips)):
-            self._keep(t, sc, f"{v}@{b0:g}-{b1:g}", confs, cols, (start, b0 * m, b1 * m))
+        for (v, (b0, b1)), (t, sc, confs, cols, focus) in zip(keys, self._recognize(strips)):
+            self._keep(t, sc, f"{v}@{b0:g}-{b1:g}", confs, cols, (start, b0 * m, b1 * m), focus)
             out.append((t, sc))
         return out
 
@@ -667,7 +684,7 @@ class SealReader:
                 up = upright_crop(self.crop, self.c, self.rotation)
                 crops = _inner_crops(up, self.c)
                 if crops:
-                    self.inner_texts = [t.strip() for t, sc, _c, _x in self._recognize(crops)
+                    self.inner_texts = [t.strip() for t, sc, _c, _x, _f in self._recognize(crops)
                                         if t.strip() and sc > 0.6]
         return self.inner_texts
 

@@ -1,0 +1,91 @@
+"""Does a stamp's ring *hold* the unit's name, read or not? The recogniser's probabilities of the
+name's own characters along the ring (``masker.ocr.spot``), over all renderings of the stamp.
+
+Why: the string matcher (``masker.seals.match``) sees only what greedy decoding kept. A worn 喀 read
+客 or 略, a pale 灌溉 read 海, still leave 喀 and 灌 a share of the probability where they stand — a
+namesake's clean 新疆, 天山 or 规划 leaves the unit's characters almost none (measured on the stress
+pages: a character of the unit missing from a namesake's stamp gets < 0.001 in every rendering).
+The finder asks this only where the strings left it unsure (half the name or more read, nothing in
+the part that names the unit read surely as another character).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..ocr.spot import spot
+from .match import normalise, strip_province
+
+#: each character of the name must get at least this probability, where the alignment puts it, in
+#: some rendering of the stamp
+MIN_CHAR_PROB = 0.01
+#: and one rendering must read the whole name at no more than this cost against its own greedy
+#: reading (log probability): about one character read as another at even odds, or lost in blur
+MIN_LOG_RATIO = -6.0
+
+
+@dataclass(frozen=True)
+class SpotEvidence:
+    """How well the stamp's ring renderings read as one form of the unit's name."""
+
+    form: str
+    #: the best rendering's alignment cost (``Spot.log_ratio``: 0 where it reads the form itself)
+    log_ratio: float
+    #: per character of ``form``: its highest probability where any rendering's alignment puts it
+    char_probs: tuple[float, ...]
+    renderings: int
+
+    @property
+    def weakest(self) -> float:
+        return min(self.char_probs, default=0.0)
+
+    @property
+    def holds(self) -> bool:
+        """Every character present somewhere and one rendering close to reading the name."""
+        return self.weakest >= MIN_CHAR_PROB and self.log_ratio >= MIN_LOG_RATIO
+
+    def describe(self) -> str:
+        return (f"the ring holds “{self.form}” (each character ≥ {self.weakest:.2f} where it stands, "
+                f"log-ratio {self.log_ratio:.1f} over {self.renderings} renderings)")
+
+
+def spot_forms(unit: str) -> list[str]:
+    """The forms of the unit's name a stamp may carry, each with its places: the name as given and
+    without the province (a namesake differs from the unit in its place as often as in its
+    trade: 乌什县水利局 / 温宿县水利局 — a form without places would hold for both)."""
+    u = normalise(unit)
+    forms = [u]
+    core = strip_province(u)
+    if core != u and len(core) >= 4:
+        forms.append(core)
+    return forms
+
+
+def spot_unit(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool]) -> SpotEvidence | None:
+    """The best-supported form of ``unit`` in the ring renderings whose ``Reading.focus`` arrays
+    (focus characters: ``normalise(unit)``'s, in order) are ``focus``. ``cyclic[i]``: rendering i's
+    strip runs once round the whole ring, so the name may start anywhere (the strip is read as if
+    it ran round twice). None where no rendering has probabilities."""
+    u = normalise(unit)
+    best: SpotEvidence | None = None
+    for form in spot_forms(unit):
+        columns = [2 + u.index(ch) for ch in form]
+        probs = np.zeros(len(form))
+        ratio, n = -np.inf, 0
+        for f, round_ring in zip(focus, cyclic):
+            if f is None or f.shape[0] == 0:
+                continue
+            s = spot(np.concatenate([f, f]) if round_ring else f, columns)
+            if s is None:
+                continue
+            n += 1
+            ratio = max(ratio, s.log_ratio)
+            probs = np.maximum(probs, s.probs)
+        if n == 0:
+            continue
+        ev = SpotEvidence(form, float(ratio), tuple(float(p) for p in probs), n)
+        if best is None or (ev.holds, ev.weakest, ev.log_ratio) > (best.holds, best.weakest, best.log_ratio):
+            best = ev
+    return best
