@@ -84,7 +84,7 @@ def collect(seeds: list[int], pages: int = 24) -> list[dict]:
 
 
 def report(recs: list[dict]) -> None:
-    from masker.seals.spotting import spot_unit
+    from masker.seals.spotting import replaced_characters, spot_unit
 
     def label(r):
         return f"seed {r['seed']} p{r['page']}{' (namesake run)' if r['sibling'] else ''}"
@@ -110,6 +110,17 @@ def report(recs: list[dict]) -> None:
         for r, ev in sorted(others, key=key)[:4]:
             print(f"  {r['truth']:8} {label(r)} {r['text']}: weakest {ev.weakest:.4f}, cost {ev.log_ratio:.1f} "
                   f"({ev.form})")
+    # the second look's gate: a character of the name replaced by another, in the first three
+    # renderings (what the finder has read when it decides)
+    rep: dict[str, list[int]] = {}
+    for r in recs:
+        if len(r["focus"]) >= 3:
+            k = f"{r['truth']}{' masked' if r['masked'] else ''}"
+            rep.setdefault(k, [0, 0])[1] += 1
+            if replaced_characters(r["unit"], r["focus"][:3], r["cyclic"][:3]):
+                rep[k][0] += 1
+    print("stamps read in three renderings or more, with a character of the name replaced in the first three: "
+          + ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(rep.items())))
     missed = [r for r in own if not r["masked"]]
     print(f"own stamps the strings missed: {len(missed)}")
     for r in missed:

@@ -74,3 +74,22 @@ def test_the_recogniser_keeps_the_focus_classes_and_spots_the_text(engine):
     assert s_other.log_ratio < -10 and max(s_other.probs[:2]) < 0.01
     assert min(s_other.probs[2:]) > 0.5
     assert rec.classes("温X\u0000")[0] == rec.classes("温")[0] > 0 and rec.classes("\u0000") == [0]
+    # a character the recogniser has no class for gets no probability (not the blank's)
+    lost, = rec.read([_line("温宿县水利局")], focus=rec.classes("温\u0000"))
+    assert lost.focus[:, 2].max() > 0.5 and lost.focus[:, 3].max() == 0.0
+
+
+def test_a_namesakes_word_is_a_replaced_character_a_lost_glyph_is_not(engine):
+    from masker.seals.spotting import replaced_characters, spot_unit
+
+    rec = engine.line_recognizer
+    unit = "温宿县水利局"
+    own, namesake, worn = rec.read([_line("温宿县水利局"), _line("乌什县水利局"), _line("　　县水利局")],
+                                   focus=rec.classes(unit))
+    twice = [False, False]
+    assert replaced_characters(unit, [namesake.focus] * 2, twice) == [0, 1]      # 乌什 stands there
+    assert replaced_characters(unit, [own.focus] * 2, twice) == []
+    assert replaced_characters(unit, [worn.focus] * 2, twice) == []              # nothing stands there
+    assert replaced_characters(unit, [namesake.focus], [False]) == []            # one rendering is not enough
+    assert spot_unit(unit, [own.focus], [False]).holds
+    assert not spot_unit(unit, [namesake.focus, worn.focus], twice).holds

@@ -22,7 +22,7 @@ from ..seals.match import (CHAR_SURE, UnitMatch, match_unit, match_unit_readings
                            placed_elsewhere, readings_evidence)
 from ..seals.partial import match_visible_part
 from ..seals.read import SealReader
-from ..seals.spotting import spot_unit
+from ..seals.spotting import replaced_characters, spot_unit
 from .base import Findings, PageContext, Query
 
 log = logging.getLogger("masker.seal")
@@ -269,10 +269,12 @@ class SealFinder:
             reader.read_ring(reader.order[2])
             m = best_match()
         if (not m.matched and m.similarity >= 0.5 and not m.contradicted
-                and m.distinctive_other <= max(1, m.distinctive_len // 2)):
-            # still close, and the part that names the unit not clearly read as another (财政 for
-            # 水利): every rendering once more in narrower bands, the readings combined
-            # character by character
+                and m.distinctive_other <= max(1, m.distinctive_len // 2)
+                and not replaced_characters(unit, reader.ring_focus, reader.ring_cyclic)):
+            # still close, the part that names the unit not clearly read as another (财政 for
+            # 水利), and no character of the name replaced by another where it stands (a
+            # namesake's 山 for 河, in the recogniser's probabilities): every rendering once more
+            # in narrower bands, the readings combined character by character
             reader.read_more()
             m = best_match()
         if m.matched and m.distinctive_other > 0:

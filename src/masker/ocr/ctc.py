@@ -50,11 +50,14 @@ def decode(preds: np.ndarray, charset: list[str], content_share: list[float],
     keep &= idx != 0
     out: list[Reading] = []
     classes = None if focus is None else np.asarray([0, *focus], dtype=np.intp)
+    # a focus character the charset lacks (class 0) has no probability, not the blank's
+    missing = None if classes is None else 2 + np.nonzero(classes[1:] == 0)[0]
     for i in range(n):
         kept = None
         if classes is not None:
             steps = max(1, min(t, int(math.ceil(t * content_share[i]))))
             kept = np.concatenate([prob[i, :steps, None], preds[i, :steps][:, classes]], axis=1).astype(np.float32)
+            kept[:, missing] = 0.0
         cols = np.nonzero(keep[i])[0]
         if cols.size == 0:
             out.append(Reading("", 0.0, [], [], t * content_share[i], kept))
