@@ -121,6 +121,19 @@ def report(recs: list[dict]) -> None:
                 rep[k][0] += 1
     print("stamps read in three renderings or more, with a character of the name replaced in the first three: "
           + ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(rep.items())))
+    import time
+
+    long = [r for r in recs if len(r["focus"]) >= 12][:40]
+    if long:
+        t0 = time.perf_counter()
+        for r in long:
+            spot_unit(r["unit"], r["focus"], r["cyclic"])
+        t1 = time.perf_counter()
+        for r in long:
+            replaced_characters(r["unit"], r["focus"][:3], r["cyclic"][:3])
+        t2 = time.perf_counter()
+        print(f"cost on {len(long)} stamps read in twelve renderings: spotting {1000 * (t1 - t0) / len(long):.1f} ms "
+              f"a stamp, the gate over three renderings {1000 * (t2 - t1) / len(long):.1f} ms")
     missed = [r for r in own if not r["masked"]]
     print(f"own stamps the strings missed: {len(missed)}")
     for r in missed:
