@@ -24,7 +24,9 @@ for p in (REPO, REPO / "src", REPO / "benchmarks"):
 
 
 def collect(seeds: list[int], pages: int = 24) -> list[dict]:
-    """One record per seal candidate on each stress page and its namesake run."""
+    """One record per seal candidate on each stress page and its namesake run, read with spotting
+    and the second look's gate both off: what the strings alone decide, every half-read stamp given
+    its second look — so that the rule and the gate can each be scored on what they would change."""
     from bench_seals import STRESS_OTHER, STRESS_OWN, STRESS_SIBLING, Runner
 
     from masker.finders import seal as seal_finder
@@ -33,13 +35,14 @@ def collect(seeds: list[int], pages: int = 24) -> list[dict]:
     from samples.synth.seals import seal_test_page
 
     seen: list = []
-    strings_only = seal_finder.SealFinder._spotted  # the verdict without spotting, kept aside
+    spotted, gate = seal_finder.SealFinder._spotted, seal_finder.replaced_characters
 
     def no_spotting(unit, m, reader):
         seen.append((reader, m))
         return m
 
     seal_finder.SealFinder._spotted = staticmethod(no_spotting)
+    seal_finder.replaced_characters = lambda *_args: []
     read_and_match = seal_finder.SealFinder._read_and_match
 
     def remember(self, reader, unit, cut_by_edge=False):
@@ -78,7 +81,8 @@ def collect(seeds: list[int], pages: int = 24) -> list[dict]:
                                          masked=masked, asked=id(rd) in asked, focus=list(rd.ring_focus),
                                          cyclic=rd.ring_cyclic, readings=rd.ring_texts))
     finally:
-        seal_finder.SealFinder._spotted = strings_only
+        seal_finder.SealFinder._spotted = spotted
+        seal_finder.replaced_characters = gate
         seal_finder.SealFinder._read_and_match = read_and_match
     return recs
 

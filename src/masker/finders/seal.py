@@ -182,8 +182,7 @@ class SealFinder:
         ev = spot_unit(unit, reader.ring_focus, reader.ring_cyclic)
         if ev is None or not ev.holds:
             return m
-        return replace(m, matched=True, form="spotted " + ("full" if ev.form == normalise(unit) else "without province"),
-                       detail=f"{m.detail}; {ev.describe()}")
+        return replace(m, matched=True, form=f"spotted {ev.label}", detail=f"{m.detail}; {ev.describe()}")
 
     @staticmethod
     def _cut_piece(ctx: PageContext, box, unit: str, reader: SealReader) -> UnitMatch | None:

@@ -18,8 +18,9 @@ from typing import Sequence
 import numpy as np
 
 _EPS = 1e-9
-#: back-pointer codes
-_STAY, _STEP, _SKIP, _START = 0, 1, 2, 3
+#: back pointer of a path that starts at this step; the others say how many states back the path
+#: came from (0 stays, 1 steps on, 2 skips a blank)
+_START = 3
 
 
 @dataclass(frozen=True)

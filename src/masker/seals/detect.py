@@ -440,11 +440,12 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     rule_len = max(12, int(short * 0.12))
     cands: list[SealCandidate] = []
     rejected: list[tuple[int, int, int, int]] = []
-    solid: dict[str, np.ndarray] = {}  # the raw ink eroded, made on a re-scan's first find
+    solid_ink: np.ndarray | None = None  # the raw ink eroded, made on a re-scan's first find
 
     def scan(ink: np.ndarray, ox: int, oy: int, ink_g: np.ndarray, level: float, no_rules: bool,
              keep_rejected: bool) -> None:
         """Blobs of ``ink`` (a region at ox, oy of the small image) → candidates."""
+        nonlocal solid_ink
         blob_mask = cv2.dilate(ink, kernel)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(blob_mask, connectivity=8)
         for i in range(1, n):
@@ -478,9 +479,9 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                 # red table fills half its disc with strokes and rules (stress seed 83 page 2:
                 # 0.56 raw), a solid area stays solid
                 cx, cy = cand.center[0] * s, cand.center[1] * s
-                if "solid" not in solid:
-                    solid["solid"] = cv2.erode(ink_lo, np.ones((5, 5), np.uint8))
-                fill, _ = _ellipse_fill(solid["solid"], cx, cy, cand.axes[0] * s, cand.axes[1] * s, cand.angle,
+                if solid_ink is None:
+                    solid_ink = cv2.erode(ink_lo, np.ones((5, 5), np.uint8))
+                fill, _ = _ellipse_fill(solid_ink, cx, cy, cand.axes[0] * s, cand.axes[1] * s, cand.angle,
                                         0.0, 0.95, off)
                 if fill > 0.35:  # measured: the stamp 0.23, a red ID photo 0.45 (raw: 0.56 and 0.55)
                     cand = None

@@ -510,8 +510,8 @@ def _read_as_itself(unit: str, ring_texts: list[str]) -> set[int]:
     u = normalise(unit)
     if not u:
         return set()
-    return {i for r in _aligned(u, ring_texts, ring_texts, [None] * len(ring_texts)) for i in range(len(u))
-            if r.in_place(u, i)}
+    n = len(ring_texts)  # which rendering each came from does not matter here
+    return {i for r in _aligned(u, ring_texts, [""] * n, [None] * n) for i in range(len(u)) if r.in_place(u, i)}
 
 
 #: an other character read in the distinctive part counts towards renderings agreeing on a

@@ -36,6 +36,8 @@ class SpotEvidence:
     """How well the stamp's ring renderings read as one form of the unit's name."""
 
     form: str
+    #: which form: "full" or "without province"
+    label: str
     #: the best rendering's alignment cost (``Spot.log_ratio``: 0 where it reads the form itself)
     log_ratio: float
     #: per character of ``form``: its highest probability where any rendering's alignment puts it
@@ -56,22 +58,29 @@ class SpotEvidence:
                 f"log-ratio {self.log_ratio:.1f} over {self.renderings} renderings)")
 
 
-def replaced_characters(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool]) -> list[int]:
-    """Positions of ``normalise(unit)`` that the stamp holds another character in: the namesake's
-    word (山 of 天山 where a 天河 stamp shows 河, 乌什 where it shows 温宿). Measured on the stress
-    pages' stamps that reached the second look (``SealReader.read_more``) after three renderings:
-    52 of 95 other units' stamps have such a position, none of 47 of the unit's own."""
-    u = normalise(unit)
-    columns = [2 + j for j in range(len(u))]
-    best = np.zeros(len(u))
-    seen_other = np.zeros(len(u), int)
+def _rendering_spots(focus: Sequence[np.ndarray | None], cyclic: Sequence[bool], columns: list[int]):
+    """(the rendering's steps as aligned, its ``Spot``) for each rendering with probabilities;
+    a strip round the whole ring is read as if it ran round twice."""
     for f, round_ring in zip(focus, cyclic):
         if f is None or f.shape[0] == 0:
             continue
         f = np.concatenate([f, f]) if round_ring else f
         s = spot(f, columns)
-        if s is None:
-            continue
+        if s is not None:
+            yield f, s
+
+
+def replaced_characters(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool]) -> list[int]:
+    """Positions of ``normalise(unit)`` that the stamp holds another character in: the namesake's
+    word (山 of 天山 where a 天河 stamp shows 河, 乌什 where it shows 温宿). Measured on the stress
+    pages (``benchmarks/bench_spotting.py``, the first three renderings of every stamp read that
+    far, nineteen seeds with their namesake runs): 82 of 134 namesake stamps and 27 of 46 other
+    units' stamps have such a position, 1 of 89 of the unit's own (a damaged 禾 read 天 three times,
+    masked before the second look would come)."""
+    u = normalise(unit)
+    best = np.zeros(len(u))
+    seen_other = np.zeros(len(u), int)
+    for f, s in _rendering_spots(focus, cyclic, [2 + j for j in range(len(u))]):
         best = np.maximum(best, s.probs)
         for j, t in enumerate(s.steps):
             if t >= 0 and f[t, 0] >= REPLACED_BY and f[t, 1] < 0.5:
@@ -79,41 +88,31 @@ def replaced_characters(unit: str, focus: Sequence[np.ndarray | None], cyclic: S
     return [j for j in range(len(u)) if best[j] < ABSENT_PROB and seen_other[j] >= 2]
 
 
-def spot_forms(unit: str) -> list[str]:
-    """The forms of the unit's name a stamp may carry, each with its places: the name as given and
-    without the province (a namesake differs from the unit in its place as often as in its
-    trade: 乌什县水利局 / 温宿县水利局 — a form without places would hold for both)."""
+def spot_forms(unit: str) -> list[tuple[str, str]]:
+    """The forms of the unit's name a stamp may carry, each with its places, and their labels: the
+    name as given and without the province (a namesake differs from the unit in its place as often
+    as in its trade: 乌什县水利局 / 温宿县水利局 — a form without places would hold for both)."""
     u = normalise(unit)
-    forms = [u]
+    forms = [(u, "full")]
     core = strip_province(u)
     if core != u and len(core) >= 4:
-        forms.append(core)
+        forms.append((core, "without province"))
     return forms
 
 
 def spot_unit(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool]) -> SpotEvidence | None:
     """The best-supported form of ``unit`` in the ring renderings whose ``Reading.focus`` arrays
     (focus characters: ``normalise(unit)``'s, in order) are ``focus``. ``cyclic[i]``: rendering i's
-    strip runs once round the whole ring, so the name may start anywhere (the strip is read as if
-    it ran round twice). None where no rendering has probabilities."""
+    strip runs once round the whole ring, so the name may start anywhere. None where no rendering
+    has probabilities."""
     u = normalise(unit)
     best: SpotEvidence | None = None
-    for form in spot_forms(unit):
-        columns = [2 + u.index(ch) for ch in form]
-        probs = np.zeros(len(form))
-        ratio, n = -np.inf, 0
-        for f, round_ring in zip(focus, cyclic):
-            if f is None or f.shape[0] == 0:
-                continue
-            s = spot(np.concatenate([f, f]) if round_ring else f, columns)
-            if s is None:
-                continue
-            n += 1
-            ratio = max(ratio, s.log_ratio)
-            probs = np.maximum(probs, s.probs)
-        if n == 0:
+    for form, label in spot_forms(unit):
+        spots = [s for _f, s in _rendering_spots(focus, cyclic, [2 + u.index(ch) for ch in form])]
+        if not spots:
             continue
-        ev = SpotEvidence(form, float(ratio), tuple(float(p) for p in probs), n)
+        probs = np.max([s.probs for s in spots], axis=0)
+        ev = SpotEvidence(form, label, max(s.log_ratio for s in spots), tuple(float(p) for p in probs), len(spots))
         if best is None or (ev.holds, ev.weakest, ev.log_ratio) > (best.holds, best.weakest, best.log_ratio):
             best = ev
     return best
