@@ -16,12 +16,12 @@ import io
 import time
 
 import masker  # noqa: F401  (first: the checkout on PYTHONPATH, if any, is the one measured)
-from bench_seals import STRESS_OTHER, STRESS_OWN, STRESS_SIBLING  # noqa: E402
+from bench_seals import STRESS_SIBLING  # noqa: E402
 from masker.finders.base import Query  # noqa: E402
 from masker.finders.seal import SealFinder  # noqa: E402
 from masker.io import load  # noqa: E402
 from masker.masker import Masker  # noqa: E402
-from samples.synth.seals import seal_test_page  # noqa: E402
+from samples.synth.seals import stress_page  # noqa: E402
 
 
 def main() -> None:
@@ -33,9 +33,7 @@ def main() -> None:
     a = ap.parse_args()
     mk, finder, pages = Masker(), SealFinder(), []
     for i in range(a.n):
-        own = STRESS_OWN[i % len(STRESS_OWN)]
-        img, _gt = seal_test_page(a.seed * 1000 + i, own, [u for u in STRESS_OTHER if u != own], n_own=1,
-                                  n_other=1 + (i % 2))
+        own, img, _gt = stress_page(a.seed, i)
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=92)
         q = Query(name="张三", unit=STRESS_SIBLING[own] if a.sibling else own)

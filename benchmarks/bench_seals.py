@@ -199,11 +199,6 @@ def run_generated(r: Runner, n: int, seed: int, out: Path) -> Tally:
     return t
 
 
-STRESS_OWN = ["阿克苏地区水利局", "温宿县水利局", "阿克苏地区水利水电勘察设计院", "库车市灌溉管理站",
-              "阿克苏新禾水利建设有限公司", "新疆天河水利水电工程有限公司", "阿瓦提县农村供水管理总站", "喀什大学"]
-STRESS_OTHER = ["新疆维吾尔自治区人力资源和社会保障厅", "阿克苏地区人力资源和社会保障局",
-                "阿克苏地区专业技术人员继续教育基地", "新疆农业大学继续教育学院", "塔里木大学继续教育学院",
-                "阿克苏地区行政公署", "新疆水利学会", "阿克苏地区财政局", "沙雅县水利局", "阿克苏地区林业和草原局"]
 
 
 # a sibling of each own unit, on none of the pages: given as --unit, nothing may be masked
@@ -217,13 +212,11 @@ STRESS_SIBLING = {"阿克苏地区水利局": "阿克苏地区交通运输局", 
 def run_stress(r: Runner, n: int, seed: int, sibling: bool = False) -> Tally:
     """``sibling``: the same pages with a sibling of the own unit given (every stamp is another's)."""
     from masker.io import load
-    from samples.synth.seals import seal_test_page
+    from samples.synth.seals import stress_page
 
     t = Tally()
     for i in range(n):
-        own = STRESS_OWN[i % len(STRESS_OWN)]
-        others = [u for u in STRESS_OTHER if u != own]
-        img, gt = seal_test_page(seed * 1000 + i, own, others, n_own=1, n_other=1 + (i % 2))
+        own, img, gt = stress_page(seed, i)
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=92)
         doc = load(buf.getvalue(), name=f"stress_{i}.jpg")

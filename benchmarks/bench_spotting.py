@@ -27,12 +27,12 @@ def collect(seeds: list[int], pages: int = 24) -> list[dict]:
     """One record per seal candidate on each stress page and its namesake run, read with spotting
     and the second look's gate both off: what the strings alone decide, every half-read stamp given
     its second look — so that the rule and the gate can each be scored on what they would change."""
-    from bench_seals import STRESS_OTHER, STRESS_OWN, STRESS_SIBLING, Runner
+    from bench_seals import STRESS_SIBLING, Runner
 
     from masker.finders import seal as seal_finder
     from masker.geometry import overlap_area
     from masker.io import load
-    from samples.synth.seals import seal_test_page
+    from samples.synth.seals import stress_page
 
     seen: list = []
     spotted, gate = seal_finder.SealFinder._spotted, seal_finder.replaced_characters
@@ -57,9 +57,7 @@ def collect(seeds: list[int], pages: int = 24) -> list[dict]:
         for seed in seeds:
             for sibling in (False, True):
                 for i in range(pages):
-                    own = STRESS_OWN[i % len(STRESS_OWN)]
-                    img, gt = seal_test_page(seed * 1000 + i, own, [u for u in STRESS_OTHER if u != own],
-                                             n_own=1, n_other=1 + (i % 2))
+                    own, img, gt = stress_page(seed, i)
                     buf = io.BytesIO()
                     img.save(buf, "JPEG", quality=92)
                     unit = STRESS_SIBLING[own] if sibling else own

@@ -22,7 +22,7 @@ from masker.seals.detect import SealCandidate, detect_seals, off_sheet
 from masker.seals.match import match_unit, match_unit_readings, normalise, normalise_confs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from bench_seals import STRESS_OTHER, STRESS_OWN, STRESS_SIBLING  # noqa: E402
+from bench_seals import STRESS_SIBLING  # noqa: E402
 
 #: the seal finder's lower bound on a stamp's diameter on these pages (from their text's height)
 MIN_DIAMETER = 105.6
@@ -30,11 +30,9 @@ MIN_DIAMETER = 105.6
 
 def _stress_page(seed: int, i: int):
     """Page ``i`` of stress seed ``seed``, exactly as the benchmark makes it (JPEG round trip)."""
-    from samples.synth.seals import seal_test_page
+    from samples.synth.seals import stress_page
 
-    own = STRESS_OWN[i % len(STRESS_OWN)]
-    img, gt = seal_test_page(seed * 1000 + i, own, [u for u in STRESS_OTHER if u != own], n_own=1,
-                             n_other=1 + (i % 2))
+    own, img, gt = stress_page(seed, i)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=92)
     return buf.getvalue(), gt, own

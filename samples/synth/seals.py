@@ -577,6 +577,24 @@ def seal_test_page(seed: int, own_unit: str, other_units: Sequence[str], *, widt
     return Image.open(buf).convert("RGB"), gt
 
 
+#: the stress benchmark's units (``benchmarks/bench_seals.py``): page i of a seed carries the stamp
+#: of ``STRESS_OWN[i % 8]`` (the unit given) and one or two of the others
+STRESS_OWN = ["阿克苏地区水利局", "温宿县水利局", "阿克苏地区水利水电勘察设计院", "库车市灌溉管理站",
+              "阿克苏新禾水利建设有限公司", "新疆天河水利水电工程有限公司", "阿瓦提县农村供水管理总站", "喀什大学"]
+STRESS_OTHER = ["新疆维吾尔自治区人力资源和社会保障厅", "阿克苏地区人力资源和社会保障局",
+                "阿克苏地区专业技术人员继续教育基地", "新疆农业大学继续教育学院", "塔里木大学继续教育学院",
+                "阿克苏地区行政公署", "新疆水利学会", "阿克苏地区财政局", "沙雅县水利局", "阿克苏地区林业和草原局"]
+
+
+def stress_page(seed: int, i: int) -> tuple[str, Image.Image, dict]:
+    """Page ``i`` of the stress set of ``seed``: (the own unit, the page, its ground truth), the
+    same page every time (tests name the pages that once went wrong by seed and index)."""
+    own = STRESS_OWN[i % len(STRESS_OWN)]
+    img, gt = seal_test_page(seed * 1000 + i, own, [u for u in STRESS_OTHER if u != own], n_own=1,
+                             n_other=1 + (i % 2))
+    return own, img, gt
+
+
 def _paste_multiply(page: Image.Image, im: Image.Image, x: int, y: int) -> tuple[int, int, int, int]:
     box = stamp_seal(page, im, (x + im.width / 2, y + im.height / 2))
     return box or (x, y, x + im.width, y + im.height)

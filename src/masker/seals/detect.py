@@ -333,9 +333,10 @@ def _points_mask(pts: np.ndarray, shape) -> np.ndarray:
     return m
 
 
-def _long_lines(ink: np.ndarray, frac: float) -> bool:
+def _long_lines(ink: np.ndarray, frac: float, tilted: bool = False) -> bool:
     """True when the ink has straight horizontal or vertical runs longer than ``frac`` of the
-    region (table rules, underlines)."""
+    region (table rules, underlines); with ``tilted``, also rules a few degrees off level or plumb
+    (``_tilted_rules``)."""
     h, w = ink.shape
     if h < 8 or w < 8:
         return False
@@ -343,7 +344,34 @@ def _long_lines(ink: np.ndarray, frac: float) -> bool:
     ky = max(8, int(h * frac))
     hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, kx), np.uint8))
     ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((ky, 1), np.uint8))
-    return bool(hor.any() or ver.any())
+    if hor.any() or ver.any():
+        return True
+    return tilted and any(abs(x1 - x0) >= kx or abs(y1 - y0) >= ky for x0, y0, x1, y1 in _tilted_rules(ink, min(kx, ky)))
+
+
+#: how far from level or plumb a table rule may run: a phone photo's perspective and a page laid
+#: askew on the scanner tilt them by a few degrees, which a horizontal opening no longer fits
+RULE_TILT = 8.0
+
+
+def _tilted_rules(ink: np.ndarray, length: int) -> list[tuple[int, int, int, int]]:
+    """Straight segments of ``ink`` at least ``length`` px long within ``RULE_TILT`` degrees of
+    level or plumb (probabilistic Hough): the rules of a table photographed askew. Asked for
+    twice the length of a level rule: the flat top of a wide invoice oval (全国统一发票监制章)
+    passes for a short straight segment."""
+    if min(ink.shape) < 8 or length < 8:
+        return []
+    lines = cv2.HoughLinesP(ink, 1, math.pi / 360, int(0.7 * length), minLineLength=length, maxLineGap=3)
+    out = []
+    for x0, y0, x1, y1 in (lines.reshape(-1, 4) if lines is not None else ()):
+        dx, dy = abs(int(x1) - int(x0)), abs(int(y1) - int(y0))
+        ang = math.degrees(math.atan2(dy, dx))
+        # level and plumb rules are the opening's (``_remove_rules``), which takes no more than
+        # the rule: Hough finds a thick rule as several lines (a few px askew inside it), whose
+        # union cut into the glyphs and the ring
+        if (ang <= RULE_TILT or ang >= 90 - RULE_TILT) and min(dx, dy) >= max(4.0, 0.013 * max(dx, dy)):
+            out.append((int(x0), int(y0), int(x1), int(y1)))
+    return out
 
 
 def _score_ellipse(ink_g: np.ndarray, ex, ey, a, b, ang, off: np.ndarray | None = None) -> dict | None:
@@ -408,6 +436,48 @@ def _remove_rules(ink: np.ndarray, length: int) -> np.ndarray:
     return ink & (1 - lines)
 
 
+#: redness of a solid red area that may hide part of a stamp: a red photo background or a filled
+#: emblem is saturated (~0.5–0.8); skin, lips and a pale pink wall are not (< 0.2)
+SOLID_RED = 0.3
+
+
+def _may_hold_a_stamp(ink: np.ndarray, blob: np.ndarray, red: np.ndarray, big: bool, k: int) -> bool:
+    """A blob that is no seal may hold one merged with other red ink, to be looked at again: it is
+    much bigger than a stamp (``big``), crossed by long rules (level, plumb or photographed askew),
+    or holds a solid red area (a red ID photo the stamp was pressed on)."""
+    return (big or _long_lines(ink, 0.8, tilted=True)
+            or _solid_areas((red > SOLID_RED).astype(np.uint8) & blob, k) is not None)
+
+
+def _holds_solid(red: np.ndarray, cand: SealCandidate, s: float, k: int) -> bool:
+    """Does the candidate's box hold a solid red area (``_solid_areas``)? No stamp does; a ring
+    fitted round a stamp and the red photo it was pressed on does. Wider than strokes measured
+    on the stamp's own size too: a bold stamp filling a small crop has strokes of many ``k``
+    (the real 北京中导 crop)."""
+    h, w = red.shape
+    x0, y0, x1, y1 = (int(round(v * s)) for v in cand.box)
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return False
+    r = max(2.0 * k, 0.1 * cand.radius * s)
+    return _solid_areas((red[y0:y1, x0:x1] > SOLID_RED).astype(np.uint8), k, r) is not None
+
+
+def _solid_areas(ink: np.ndarray, k: int, r: float | None = None) -> np.ndarray | None:
+    """Solid red areas in ``ink`` (uint8 0/1): what an opening wider than any stamp's stroke (ring,
+    glyph, the star's arms; radius ``r``, by default twice the page's stroke scale ``k``) leaves,
+    in pieces of a large area — a red photo background, a filled emblem. None where there is none."""
+    r = int(round(r if r is not None else 2 * k))
+    opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    if not opened.any():
+        return None
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= (3 * r) ** 2]
+    if not keep:
+        return None
+    return np.isin(labels, keep).astype(np.uint8)
+
+
 def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                  max_diameter: float | None = None, debug: dict | None = None) -> list[SealCandidate]:
     """Seal candidates on a BGR page image, best first.
@@ -435,17 +505,20 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     if int(ink_lo.sum()) < min_d * 2:
         return []
     k = max(2, int(round(short * 0.006)))
-    off = off_sheet(small, k + 1)
+    off = off_sheet_ = off_sheet(small, k + 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
     rule_len = max(12, int(short * 0.12))
     cands: list[SealCandidate] = []
     rejected: list[tuple[int, int, int, int]] = []
     solid_ink: np.ndarray | None = None  # the raw ink eroded, made on a re-scan's first find
+    held: list[SealCandidate] = []  # fits that hold a solid red area (``_holds_solid``)
 
     def scan(ink: np.ndarray, ox: int, oy: int, ink_g: np.ndarray, level: float, no_rules: bool,
-             keep_rejected: bool) -> None:
-        """Blobs of ``ink`` (a region at ox, oy of the small image) → candidates."""
+             keep_rejected: bool, hidden: np.ndarray | None = None) -> None:
+        """Blobs of ``ink`` (a region at ox, oy of the small image) → candidates. ``hidden``: where
+        the stamp cannot be seen (beyond the sheet, under a solid red area), if not just ``off``."""
         nonlocal solid_ink
+        off = off_sheet_ if hidden is None else hidden
         blob_mask = cv2.dilate(ink, kernel)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(blob_mask, connectivity=8)
         for i in range(1, n):
@@ -463,9 +536,6 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                 if keep_rejected and big:
                     rejected.append((gx, gy, bw, bh))
                 continue  # a line of text or a rule (or a stamp merged with one: looked at again)
-            # a blob much bigger than a stamp, or crossed by long rules, may hold a stamp merged
-            # with red print: looked at again below if it is not a seal itself
-            merged = max(bw, bh) > 0.3 * short or _long_lines(ink[y:y + bh, x:x + bw], 0.8)
             bm = labels[y:y + bh, x:x + bw] == i
             bink = ink[y:y + bh, x:x + bw] & bm
             if int(bink.sum()) < min_d:
@@ -485,11 +555,17 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                                         0.0, 0.95, off)
                 if fill > 0.35:  # measured: the stamp 0.23, a red ID photo 0.45 (raw: 0.56 and 0.55)
                     cand = None
+            if cand is not None and hidden is None and _holds_solid(red, cand, s, k):
+                # a stamp and a red photo fitted as one ring? looked at again beside the photo;
+                # kept in case nothing better is found there (a stamp mostly under the photo)
+                held.append(cand)
+                cand = None
             if cand is not None:
                 cand.features["level"] = round(level, 3)
                 cand.features["no_rules"] = no_rules
                 cands.append(cand)
-            elif keep_rejected and big and merged:
+            elif keep_rejected and big and _may_hold_a_stamp(ink[y:y + bh, x:x + bw], bm, red[gy:gy + bh, gx:gx + bw],
+                                                             max(bw, bh) > 0.3 * short, k):
                 rejected.append((gx, gy, bw, bh))
 
     # 1. the whole page at the lowest ink level (pale stamps only show here)
@@ -501,13 +577,35 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
         m = 2 * k + 2
         x0, y0, x1, y1 = max(0, gx - m), max(0, gy - m), min(w, gx + bw + m), min(h, gy + bh + m)
         n_before = len(cands)
+        # rules photographed askew, found once on the lowest level and taken off at every level
+        tilted = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        for lx0, ly0, lx1, ly1 in _tilted_rules(np.ascontiguousarray(ink_lo[y0:y1, x0:x1]), 2 * rule_len):
+            cv2.line(tilted, (lx0, ly0), (lx1, ly1), 1, 3)
         for t, no_rules in [(t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]:
             region = (red[y0:y1, x0:x1] > t).astype(np.uint8)
             if no_rules:
-                region = _remove_rules(region, rule_len)
+                region = _remove_rules(region, rule_len) & (1 - tilted)
             g = np.zeros_like(ink_lo)
             g[y0:y1, x0:x1] = region
             scan(region, x0, y0, g, t, no_rules, False)
+        if len(cands) == n_before:
+            # a stamp pressed on or beside a solid red area (the corner of a red-background ID
+            # photo, as units certify a form's photo): the area is no stamp's ink, and the ring
+            # under it cannot be seen — left out as beyond a sheet's edge is
+            area = ink_lo[y0:y1, x0:x1]
+            solid = _solid_areas((red[y0:y1, x0:x1] > SOLID_RED).astype(np.uint8), k)
+            if solid is not None:
+                hidden = np.zeros_like(ink_lo) if off is None else off.copy()
+                hidden[y0:y1, x0:x1] |= cv2.dilate(solid, np.ones((2 * k + 3, 2 * k + 3), np.uint8))
+                region = area & (1 - hidden[y0:y1, x0:x1])
+                g = np.zeros_like(ink_lo)
+                g[y0:y1, x0:x1] = region
+                scan(region, x0, y0, g, t_lo, False, False, hidden=hidden)
+                for c in cands[n_before:]:
+                    c.features["beside_solid"] = True
+            inside = [c for c in held if x0 <= c.center[0] * s <= x1 and y0 <= c.center[1] * s <= y1]
+            if len(cands) == n_before and inside:
+                cands.append(max(inside, key=lambda c: c.score))
         if len(cands) == n_before:
             # a round stamp over red print of its own colour (a red title): circles in the region
             for cand in _hough_circles(ink_lo, x0, y0, x1, y1, k, w, h, min_d, max_d, s):
@@ -705,8 +803,8 @@ def _classify(blob: _Blob, ink_g: np.ndarray, k: int, w: int, h: int, min_d: flo
         fits += ["circle", "robust"] if touches else ["robust", "circle"]
         fits.append("contour")
     for how in fits:
-        if best is not None and best.score >= 0.9:
-            break  # a clean fit: no need for the robust ones
+        if best is not None and best.score >= (0.9 if not touches else 0.95):
+            break  # a clean fit: no need for the robust ones (a cut ring's direct fit is less sure)
         fit = (_fit_circle(blob, k, w, h) if how == "circle"
                else _fit_ellipse(blob, k, w, h, robust=(how != "direct"), hull=(how != "contour")))
         if fit is None:
