@@ -577,17 +577,19 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
         m = 2 * k + 2
         x0, y0, x1, y1 = max(0, gx - m), max(0, gy - m), min(w, gx + bw + m), min(h, gy + bh + m)
         n_before = len(cands)
-        # rules photographed askew, found once on the lowest level and taken off at every level
-        tilted = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        for lx0, ly0, lx1, ly1 in _tilted_rules(np.ascontiguousarray(ink_lo[y0:y1, x0:x1]), 2 * rule_len):
-            cv2.line(tilted, (lx0, ly0), (lx1, ly1), 1, 3)
-        for t, no_rules in [(t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]:
-            region = (red[y0:y1, x0:x1] > t).astype(np.uint8)
-            if no_rules:
-                region = _remove_rules(region, rule_len) & (1 - tilted)
-            g = np.zeros_like(ink_lo)
-            g[y0:y1, x0:x1] = region
-            scan(region, x0, y0, g, t, no_rules, False)
+
+        def levels(tilted: np.ndarray | None = None) -> None:
+            for t, no_rules in [(t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]:
+                region = (red[y0:y1, x0:x1] > t).astype(np.uint8)
+                if no_rules:
+                    region = _remove_rules(region, rule_len)
+                    if tilted is not None:
+                        region &= 1 - tilted
+                g = np.zeros_like(ink_lo)
+                g[y0:y1, x0:x1] = region
+                scan(region, x0, y0, g, t, no_rules, False)
+
+        levels()
         if len(cands) == n_before:
             # a stamp pressed on or beside a solid red area (the corner of a red-background ID
             # photo, as units certify a form's photo): the area is no stamp's ink, and the ring
@@ -611,6 +613,20 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
             for cand in _hough_circles(ink_lo, x0, y0, x1, y1, k, w, h, min_d, max_d, s):
                 if not any(_inside(cand.box, c.box) > 0.6 or _inside(c.box, cand.box) > 0.6 for c in cands):
                     cands.append(cand)
+        # rules photographed askew (a phone photo's perspective), which the level opening leaves:
+        # found once on the lowest level, taken off at every level. Last, and only for stamps not
+        # found already: where the looks above found one, their fit is the better (a round stamp
+        # under a red title and a tilted rule: the title pulls a fit without the rule off the ring)
+        segs = _tilted_rules(np.ascontiguousarray(ink_lo[y0:y1, x0:x1]), 2 * rule_len)
+        if segs:
+            tilted = np.zeros((y1 - y0, x1 - x0), np.uint8)
+            for lx0, ly0, lx1, ly1 in segs:
+                cv2.line(tilted, (lx0, ly0), (lx1, ly1), 1, 3)
+            n_found = len(cands)
+            levels(tilted)
+            cands[n_found:] = [c for c in cands[n_found:]
+                               if not any(_inside(c.box, o.box) > 0.3 or _inside(o.box, c.box) > 0.3
+                                          for o in cands[:n_found])]
     cands = _suppress(cands)
     cands.sort(key=lambda c: -c.score)
     return cands
