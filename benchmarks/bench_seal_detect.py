@@ -34,7 +34,7 @@ def main(argv=None) -> int:
     from PIL import Image
 
     from masker.seals.detect import detect_seals
-    from samples.synth.seals import stress_page
+    from samples.synth.seals import stress_jpeg
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", required=True, help="comma-separated stress seeds")
@@ -43,11 +43,9 @@ def main(argv=None) -> int:
     missed, total, stray, seconds, pages = [], 0, 0, 0.0, 0
     for seed in (int(x) for x in a.seeds.split(",")):
         for i in range(a.pages):
-            _own, img, gt = stress_page(seed, i)
+            _own, data, gt = stress_jpeg(seed, i)
             pages += 1
-            buf = io.BytesIO()
-            img.save(buf, "JPEG", quality=92)
-            bgr = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))[:, :, ::-1].copy()
+            bgr = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, :, ::-1].copy()
             t0 = time.perf_counter()
             cands = detect_seals(bgr)
             seconds += time.perf_counter() - t0

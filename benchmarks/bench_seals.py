@@ -22,7 +22,6 @@ stage on top; the machine is shared, so read the ratio.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import statistics
 import sys
@@ -199,27 +198,15 @@ def run_generated(r: Runner, n: int, seed: int, out: Path) -> Tally:
     return t
 
 
-
-
-# a sibling of each own unit, on none of the pages: given as --unit, nothing may be masked
-STRESS_SIBLING = {"阿克苏地区水利局": "阿克苏地区交通运输局", "温宿县水利局": "乌什县水利局",
-                  "阿克苏地区水利水电勘察设计院": "阿克苏地区水利水电规划设计院",
-                  "库车市灌溉管理站": "沙雅县灌溉管理站", "阿克苏新禾水利建设有限公司": "阿克苏新河水利建设有限公司",
-                  "新疆天河水利水电工程有限公司": "新疆天山水利水电工程有限公司",
-                  "阿瓦提县农村供水管理总站": "阿瓦提县城镇供水管理总站", "喀什大学": "新疆大学"}
-
-
 def run_stress(r: Runner, n: int, seed: int, sibling: bool = False) -> Tally:
     """``sibling``: the same pages with a sibling of the own unit given (every stamp is another's)."""
     from masker.io import load
-    from samples.synth.seals import stress_page
+    from samples.synth.seals import STRESS_SIBLING, stress_jpeg
 
     t = Tally()
     for i in range(n):
-        own, img, gt = stress_page(seed, i)
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=92)
-        doc = load(buf.getvalue(), name=f"stress_{i}.jpg")
+        own, data, gt = stress_jpeg(seed, i)
+        doc = load(data, name=f"stress_{i}.jpg")
         unit = STRESS_SIBLING[own] if sibling else own
         seals = [dict(s, own=False) for s in gt["seals"]] if sibling else gt["seals"]
         if r.verbose:

@@ -12,7 +12,6 @@ the other stamps nearest to passing, by each of the rule's two measures.
 from __future__ import annotations
 
 import argparse
-import io
 import pickle
 import sys
 from pathlib import Path
@@ -27,12 +26,12 @@ def collect(seeds: list[int], pages: int = 24) -> list[dict]:
     """One record per seal candidate on each stress page and its namesake run, read with spotting
     and the second look's gate both off: what the strings alone decide, every half-read stamp given
     its second look — so that the rule and the gate can each be scored on what they would change."""
-    from bench_seals import STRESS_SIBLING, Runner
+    from bench_seals import Runner
 
     from masker.finders import seal as seal_finder
     from masker.geometry import overlap_area
     from masker.io import load
-    from samples.synth.seals import stress_page
+    from samples.synth.seals import STRESS_SIBLING, stress_jpeg
 
     seen: list = []
     spotted, gate = seal_finder.SealFinder._spotted, seal_finder.replaced_characters
@@ -57,12 +56,10 @@ def collect(seeds: list[int], pages: int = 24) -> list[dict]:
         for seed in seeds:
             for sibling in (False, True):
                 for i in range(pages):
-                    own, img, gt = stress_page(seed, i)
-                    buf = io.BytesIO()
-                    img.save(buf, "JPEG", quality=92)
+                    own, data, gt = stress_jpeg(seed, i)
                     unit = STRESS_SIBLING[own] if sibling else own
                     seen.clear()
-                    masks, _boxes, _b, _s, ctx = r.page(load(buf.getvalue(), name="s.jpg").pages[0], "张三", unit)
+                    masks, _boxes, _b, _s, ctx = r.page(load(data, name="s.jpg").pages[0], "张三", unit)
                     asked = {id(rd) for rd, m in seen if m is not None}  # reached the spotting step
                     readers = list(dict.fromkeys(rd for rd, _m in seen))
                     for rd in readers:

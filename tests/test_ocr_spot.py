@@ -93,3 +93,10 @@ def test_a_namesakes_word_is_a_replaced_character_a_lost_glyph_is_not(engine):
     assert replaced_characters(unit, [namesake.focus], [False]) == []            # one rendering is not enough
     assert spot_unit(unit, [own.focus], [False]).holds
     assert not spot_unit(unit, [namesake.focus, worn.focus], twice).holds
+    # the gate and the rule share one stamp's alignments: the same verdicts, each aligned once
+    cache: dict = {}
+    assert replaced_characters(unit, [namesake.focus] * 2, twice, cache) == [0, 1]
+    n = len(cache)
+    ev = spot_unit(unit, [namesake.focus, namesake.focus, worn.focus], [False] * 3, cache)
+    assert ev == spot_unit(unit, [namesake.focus, namesake.focus, worn.focus], [False] * 3)
+    assert len(cache) == n + 1  # the full form's first two renderings were aligned already

@@ -7,9 +7,6 @@ own pages); reading runs the real recogniser. The matching rules take real readi
 stamps, with the confidences the recogniser gave each character."""
 from __future__ import annotations
 
-import io
-import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -21,8 +18,7 @@ from masker.io import load
 from masker.seals.detect import SealCandidate, detect_seals, off_sheet
 from masker.seals.match import match_unit, match_unit_readings, normalise, normalise_confs
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from bench_seals import STRESS_SIBLING  # noqa: E402
+from samples.synth.seals import STRESS_SIBLING, stress_jpeg
 
 #: the seal finder's lower bound on a stamp's diameter on these pages (from their text's height)
 MIN_DIAMETER = 105.6
@@ -30,12 +26,8 @@ MIN_DIAMETER = 105.6
 
 def _stress_page(seed: int, i: int):
     """Page ``i`` of stress seed ``seed``, exactly as the benchmark makes it (JPEG round trip)."""
-    from samples.synth.seals import stress_page
-
-    own, img, gt = stress_page(seed, i)
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=92)
-    return buf.getvalue(), gt, own
+    own, data, gt = stress_jpeg(seed, i)
+    return data, gt, own
 
 
 def _own_found(data: bytes, gt: dict):

@@ -179,7 +179,7 @@ class SealFinder:
         character: does the ring hold every character of the name where it stands, in the
         recogniser's own probabilities (``masker.seals.spotting``)? A worn 喀 read 客 still has
         喀 at 0.4 there; a namesake's 新疆 gives 喀 nothing."""
-        ev = spot_unit(unit, reader.ring_focus, reader.ring_cyclic)
+        ev = spot_unit(unit, reader.ring_focus, reader.ring_cyclic, reader.spots)
         if ev is None or not ev.holds:
             return m
         return replace(m, matched=True, form=f"spotted {ev.label}", detail=f"{m.detail}; {ev.describe()}")
@@ -269,7 +269,7 @@ class SealFinder:
             m = best_match()
         if (not m.matched and m.similarity >= 0.5 and not m.contradicted
                 and m.distinctive_other <= max(1, m.distinctive_len // 2)
-                and not replaced_characters(unit, reader.ring_focus, reader.ring_cyclic)):
+                and not replaced_characters(unit, reader.ring_focus, reader.ring_cyclic, reader.spots)):
             # still close, the part that names the unit not clearly read as another (财政 for
             # 水利), and no character of the name replaced by another where it stands (a
             # namesake's 山 for 河, in the recogniser's probabilities): every rendering once more

@@ -505,7 +505,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     if int(ink_lo.sum()) < min_d * 2:
         return []
     k = max(2, int(round(short * 0.006)))
-    off = off_sheet_ = off_sheet(small, k + 1)
+    off = off_sheet(small, k + 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
     rule_len = max(12, int(short * 0.12))
     cands: list[SealCandidate] = []
@@ -516,9 +516,9 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
     def scan(ink: np.ndarray, ox: int, oy: int, ink_g: np.ndarray, level: float, no_rules: bool,
              keep_rejected: bool, hidden: np.ndarray | None = None) -> None:
         """Blobs of ``ink`` (a region at ox, oy of the small image) → candidates. ``hidden``: where
-        the stamp cannot be seen (beyond the sheet, under a solid red area), if not just ``off``."""
+        a stamp cannot be seen (beyond the sheet, under a solid red area), if not ``off`` alone."""
         nonlocal solid_ink
-        off = off_sheet_ if hidden is None else hidden
+        unseen = off if hidden is None else hidden
         blob_mask = cv2.dilate(ink, kernel)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(blob_mask, connectivity=8)
         for i in range(1, n):
@@ -527,7 +527,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                 continue
             gx, gy = x + ox, y + oy
             touches = (gx <= 1 or gy <= 1 or gx + bw >= w - 1 or gy + bh >= h - 1
-                       or (off is not None and bool(off[gy:gy + bh, gx:gx + bw].any())))
+                       or (unseen is not None and bool(unseen[gy:gy + bh, gx:gx + bw].any())))
             bb = (gx / s, gy / s, (gx + bw) / s, (gy + bh) / s)
             if any(_inside(bb, c.box) > 0.8 for c in cands):
                 continue  # already found
@@ -540,8 +540,8 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
             bink = ink[y:y + bh, x:x + bw] & bm
             if int(bink.sum()) < min_d:
                 continue
-            boff = off[gy:gy + bh, gx:gx + bw] if off is not None else None
-            cand = _classify(_Blob(gx, gy, bw, bh, bm, bink, boff), ink_g, k, w, h, min_d, max_d, s, off=off)
+            boff = unseen[gy:gy + bh, gx:gx + bw] if unseen is not None else None
+            cand = _classify(_Blob(gx, gy, bw, bh, bm, bink, boff), ink_g, k, w, h, min_d, max_d, s, off=unseen)
             if cand is not None and ink_g is not ink_lo:
                 # found on a re-scan: the raw ink there must not be a solid red area (a photo
                 # background, a filled emblem) that the higher level or rule removal hollowed out.
@@ -552,7 +552,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                 if solid_ink is None:
                     solid_ink = cv2.erode(ink_lo, np.ones((5, 5), np.uint8))
                 fill, _ = _ellipse_fill(solid_ink, cx, cy, cand.axes[0] * s, cand.axes[1] * s, cand.angle,
-                                        0.0, 0.95, off)
+                                        0.0, 0.95, unseen)
                 if fill > 0.35:  # measured: the stamp 0.23, a red ID photo 0.45 (raw: 0.56 and 0.55)
                     cand = None
             if cand is not None and hidden is None and _holds_solid(red, cand, s, k):
@@ -568,6 +568,21 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
                                                              max(bw, bh) > 0.3 * short, k):
                 rejected.append((gx, gy, bw, bh))
 
+    def rescan(x0: int, y0: int, x1: int, y1: int, region: np.ndarray, level: float, no_rules: bool,
+               hidden: np.ndarray | None = None) -> None:
+        """``region`` (the ink of the page's box x0..x1, y0..y1) scanned on its own."""
+        g = np.zeros_like(ink_lo)
+        g[y0:y1, x0:x1] = region
+        scan(region, x0, y0, g, level, no_rules, False, hidden)
+
+    def levels(x0: int, y0: int, x1: int, y1: int, tilted: np.ndarray | None = None) -> None:
+        """The box at higher ink levels, rules off (``tilted``: rules found askew, off too)."""
+        for t in [t_lo] + [t for t in (0.2, 0.4) if t > t_lo * 1.5]:
+            region = _remove_rules((red[y0:y1, x0:x1] > t).astype(np.uint8), rule_len)
+            if tilted is not None:
+                region &= 1 - tilted
+            rescan(x0, y0, x1, y1, region, t, True)
+
     # 1. the whole page at the lowest ink level (pale stamps only show here)
     scan(ink_lo, 0, 0, ink_lo, t_lo, False, True)
     # 2. big blobs that were not seals may hold one merged with other red print: a stamp over a
@@ -577,32 +592,16 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
         m = 2 * k + 2
         x0, y0, x1, y1 = max(0, gx - m), max(0, gy - m), min(w, gx + bw + m), min(h, gy + bh + m)
         n_before = len(cands)
-
-        def levels(tilted: np.ndarray | None = None) -> None:
-            for t, no_rules in [(t_lo, True)] + [(t, True) for t in (0.2, 0.4) if t > t_lo * 1.5]:
-                region = (red[y0:y1, x0:x1] > t).astype(np.uint8)
-                if no_rules:
-                    region = _remove_rules(region, rule_len)
-                    if tilted is not None:
-                        region &= 1 - tilted
-                g = np.zeros_like(ink_lo)
-                g[y0:y1, x0:x1] = region
-                scan(region, x0, y0, g, t, no_rules, False)
-
-        levels()
+        levels(x0, y0, x1, y1)
         if len(cands) == n_before:
             # a stamp pressed on or beside a solid red area (the corner of a red-background ID
             # photo, as units certify a form's photo): the area is no stamp's ink, and the ring
             # under it cannot be seen — left out as beyond a sheet's edge is
-            area = ink_lo[y0:y1, x0:x1]
             solid = _solid_areas((red[y0:y1, x0:x1] > SOLID_RED).astype(np.uint8), k)
             if solid is not None:
                 hidden = np.zeros_like(ink_lo) if off is None else off.copy()
                 hidden[y0:y1, x0:x1] |= cv2.dilate(solid, np.ones((2 * k + 3, 2 * k + 3), np.uint8))
-                region = area & (1 - hidden[y0:y1, x0:x1])
-                g = np.zeros_like(ink_lo)
-                g[y0:y1, x0:x1] = region
-                scan(region, x0, y0, g, t_lo, False, False, hidden=hidden)
+                rescan(x0, y0, x1, y1, ink_lo[y0:y1, x0:x1] & (1 - hidden[y0:y1, x0:x1]), t_lo, False, hidden)
                 for c in cands[n_before:]:
                     c.features["beside_solid"] = True
             inside = [c for c in held if x0 <= c.center[0] * s <= x1 and y0 <= c.center[1] * s <= y1]
@@ -623,7 +622,7 @@ def detect_seals(img: np.ndarray, *, min_diameter: float | None = None,
             for lx0, ly0, lx1, ly1 in segs:
                 cv2.line(tilted, (lx0, ly0), (lx1, ly1), 1, 3)
             n_found = len(cands)
-            levels(tilted)
+            levels(x0, y0, x1, y1, tilted)
             cands[n_found:] = [c for c in cands[n_found:]
                                if not any(_inside(c.box, o.box) > 0.3 or _inside(o.box, c.box) > 0.3
                                           for o in cands[:n_found])]

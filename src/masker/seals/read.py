@@ -519,6 +519,8 @@ class SealReader:
         #: per reading: ``Reading.focus`` for ``focus``'s characters (None where the engine has no
         #: line recogniser of ours)
         self.ring_focus: list[np.ndarray | None] = []
+        #: alignments of the focus characters already made (``seals.spotting.SpotCache``)
+        self.spots: dict = {}
         self._off: np.ndarray | None | bool = False
         self.inner_texts: list[str] | None = None
 

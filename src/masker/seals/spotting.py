@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..ocr.spot import spot
+from ..ocr.spot import Spot, spot
 from .match import normalise, strip_province
 
 #: each character of the name must get at least this probability, where the alignment puts it, in
@@ -58,19 +58,33 @@ class SpotEvidence:
                 f"log-ratio {self.log_ratio:.1f} over {self.renderings} renderings)")
 
 
-def _rendering_spots(focus: Sequence[np.ndarray | None], cyclic: Sequence[bool], columns: list[int]):
+#: a stamp's alignments already made, by (rendering index, columns): the second look's gate and the
+#: spotting rule align the same first renderings on the same columns (a reader's renderings are
+#: only ever appended, so an index always means the same strip)
+SpotCache = dict[tuple[int, bool, tuple[int, ...]], tuple[np.ndarray, Spot | None]]
+
+
+def _rendering_spots(focus: Sequence[np.ndarray | None], cyclic: Sequence[bool], columns: list[int],
+                     cache: SpotCache | None = None):
     """(the rendering's steps as aligned, its ``Spot``) for each rendering with probabilities;
     a strip round the whole ring is read as if it ran round twice."""
-    for f, round_ring in zip(focus, cyclic):
+    for i, (f, round_ring) in enumerate(zip(focus, cyclic)):
         if f is None or f.shape[0] == 0:
             continue
-        f = np.concatenate([f, f]) if round_ring else f
-        s = spot(f, columns)
-        if s is not None:
-            yield f, s
+        key = (i, round_ring, tuple(columns))
+        if cache is None or key not in cache:
+            f2 = np.concatenate([f, f]) if round_ring else f
+            found = (f2, spot(f2, columns))
+            if cache is not None:
+                cache[key] = found
+        else:
+            found = cache[key]
+        if found[1] is not None:
+            yield found
 
 
-def replaced_characters(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool]) -> list[int]:
+def replaced_characters(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool],
+                        cache: SpotCache | None = None) -> list[int]:
     """Positions of ``normalise(unit)`` that the stamp holds another character in: the namesake's
     word (山 of 天山 where a 天河 stamp shows 河, 乌什 where it shows 温宿). Measured on the stress
     pages (``benchmarks/bench_spotting.py``, the first three renderings of every stamp read that
@@ -80,7 +94,7 @@ def replaced_characters(unit: str, focus: Sequence[np.ndarray | None], cyclic: S
     u = normalise(unit)
     best = np.zeros(len(u))
     seen_other = np.zeros(len(u), int)
-    for f, s in _rendering_spots(focus, cyclic, [2 + j for j in range(len(u))]):
+    for f, s in _rendering_spots(focus, cyclic, [2 + j for j in range(len(u))], cache):
         best = np.maximum(best, s.probs)
         for j, t in enumerate(s.steps):
             if t >= 0 and f[t, 0] >= REPLACED_BY and f[t, 1] < 0.5:
@@ -100,7 +114,8 @@ def spot_forms(unit: str) -> list[tuple[str, str]]:
     return forms
 
 
-def spot_unit(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool]) -> SpotEvidence | None:
+def spot_unit(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bool],
+              cache: SpotCache | None = None) -> SpotEvidence | None:
     """The best-supported form of ``unit`` in the ring renderings whose ``Reading.focus`` arrays
     (focus characters: ``normalise(unit)``'s, in order) are ``focus``. ``cyclic[i]``: rendering i's
     strip runs once round the whole ring, so the name may start anywhere. None where no rendering
@@ -108,7 +123,7 @@ def spot_unit(unit: str, focus: Sequence[np.ndarray | None], cyclic: Sequence[bo
     u = normalise(unit)
     best: SpotEvidence | None = None
     for form, label in spot_forms(unit):
-        spots = [s for _f, s in _rendering_spots(focus, cyclic, [2 + u.index(ch) for ch in form])]
+        spots = [s for _f, s in _rendering_spots(focus, cyclic, [2 + u.index(ch) for ch in form], cache)]
         if not spots:
             continue
         probs = np.max([s.probs for s in spots], axis=0)
