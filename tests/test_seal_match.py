@@ -67,6 +67,10 @@ def test_normalise_and_places():
     ("阿克苏地区水利局", "水利局阿克苏"),                            # the top off the page: end, then start
     ("温宿县水利局", "宿县水利局"),
     ("佛山市禅城区盈恒置业有限公司", "城区盈恒置业有限公司"),
+    # a third of the distinctive part, from its start: what a namesake (规划设计院) may show too —
+    # masked, with a warning from the finder (the unit's stamp is the likelier on its own papers)
+    ("阿克苏地区水利水电勘察设计院", "阿克苏地区水利水电"),
+    ("阿克苏地区水利局", "阿克苏地区水"),
 ])
 def test_visible_part_of_a_cut_stamp_matches(unit, read):
     assert match_visible_part(unit, [read]).matched, match_visible_part(unit, [read]).detail
@@ -82,7 +86,7 @@ def test_visible_part_of_a_cut_stamp_matches(unit, read):
     ("阿克苏地区人力资源和社会保障局", "新疆人力资源和社会保障厅"),
     ("佛山市禅城区盈恒置业有限公司", "广州市盈恒置业"),
     ("喀什大学", "喀什大"),
-    ("阿克苏地区水利水电勘察设计院", "阿克苏地区水利水电"),           # the distinctive part mostly unseen
+    ("阿克苏地区水利水电勘察设计院", "阿克苏地区水利"),               # less than a third of 水利水电勘察设计
 ])
 def test_visible_part_of_another_units_stamp_does_not_match(unit, read):
     assert not match_visible_part(unit, [read]).matched, match_visible_part(unit, [read]).detail
@@ -131,7 +135,8 @@ def test_a_confident_reading_of_a_near_namesake_does_not_match(unit, read):
     assert match_unit(unit, read, confident=True).contradicted
     assert not match_unit_readings(unit, [read, read[:-3]], scores=[0.98, 0.7]).matched
     # a cut stamp showing the part that differs does not match either
-    assert not match_visible_part(unit, [read[: len(read) * 2 // 3]]).matched
+    k = next(j for j, (a, b) in enumerate(zip(unit, read)) if a != b)
+    assert not match_visible_part(unit, [read[: k + 2]]).matched
 
 
 def test_one_misread_character_in_a_long_distinctive_part_is_tolerated():

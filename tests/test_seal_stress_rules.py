@@ -407,3 +407,17 @@ def test_a_short_name_held_inside_another_units_longer_one_is_not_spotted(masker
     unit = STRESS_SIBLING[own]
     assert unit == "新疆大学" and any("新疆农业大学" in s["text"] for s in gt["seals"])
     assert not SealFinder().find(ctx, Query("张三", unit)).masks
+
+
+def test_a_stamp_cut_to_the_start_of_its_distinctive_part_is_masked_with_a_warning(masker_real):
+    # 阿克苏地区水利局 cut by the edge after 阿克苏地区水: 水 is half of 水利 — a 水利水电… unit's stamp
+    # could show as much, so the mask comes with SEAL_CUT_PARTIAL for a person; the namesake given
+    # (交通运输局) differs right there, and nothing is masked
+    data, gt, own = _stress_page(53, 8)
+    ctx = masker_real.analyse(load(data, name="stress_53_8.jpg").pages[0])
+    box = next(s["box"] for s in gt["seals"] if s["own"])
+    out = SealFinder().find(ctx, Query("张三", own))
+    hit = [m for m in out.masks if min(m.box[2], box[2]) - max(m.box[0], box[0]) > 0.5 * (box[2] - box[0])]
+    assert hit and hit[0].rule.endswith("visible_part")
+    assert [w.code for w in out.warnings] == ["SEAL_CUT_PARTIAL"]
+    assert not SealFinder().find(ctx, Query("张三", STRESS_SIBLING[own])).masks

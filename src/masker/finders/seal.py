@@ -89,6 +89,12 @@ class SealFinder:
                 out.masks.append(Mask(kind="seal", box=box, text=text, score=min(1.0, 0.5 * score + 0.5 * m.similarity),
                                       reason=f"本单位印章 / seal of the applicant's unit ({m.detail})",
                                       rule=f"seal.{cand.shape}.{m.form.replace(' ', '_')}"))
+                if m.form.endswith("visible part") and m.distinctive_read < m.distinctive_len:
+                    # a piece a namesake's cut stamp may show too (阿克苏地区水利水电 of 勘察 or 规划设计院)
+                    out.warnings.append(Finding(
+                        code="SEAL_CUT_PARTIAL", severity="warning", box=box,
+                        message=(f"印章被页边截断，仅见“{m.found}”，已按本单位印章遮盖，请人工核对 / seal cut by "
+                                 f"the page edge shows only “{m.found}”: masked as the unit's, please check")))
             elif self._readable(text, score):
                 if m.similarity >= 0.5:
                     out.kept.append(Kept("other_seal", box, text, REASON_UNSURE, score))
