@@ -367,33 +367,22 @@ def test_stress_misses_now_masked_for_the_unit_only(masker_real, seed, i):
     assert not SealFinder().find(ctx, Query("张三", STRESS_SIBLING[own])).masks
 
 
-@pytest.mark.parametrize("seed, i", [(11, 7), (61, 1), (103, 11)])
+@pytest.mark.parametrize("seed, i", [(11, 7), (61, 1), (103, 11), (61, 12), (109, 11), (151, 23), (113, 8)])
 def test_a_worn_stamp_holding_every_character_of_the_name_is_the_units(masker_real, seed, i):
     # the strings leave it unsure (11/7: 喀什大学 read 路大学 — 什 lost, 喀 read 路; 61/1: 温宿县水利局
     # read 县水利局中国系; 103/11, an oval: 库车市灌溉管理站 read 库车市海管理), the recogniser's own
     # probabilities show each of the name's characters where it stands; the namesake's
-    # characters (新疆, 乌什, 沙雅县) are nowhere on the ring
+    # characters (新疆, 乌什, 沙雅县) are nowhere on the ring. Since session 10 also where the strings
+    # call it another name or less than half of it: 61/12, 新禾 read 新木 at 0.99 in both renderings,
+    # 禾 keeps 0.007 where it stands; 109/11: 灌 read 汽; 151/23: 喀什大学 read 略学, 什 and 大 there at
+    # 0.1 and more; 113/8, a long name with several worn glyphs (阿克荧地区水我看), 1.0 a character
+    # against its greedy reading
     data, gt, own = _stress_page(seed, i)
     ctx = masker_real.analyse(load(data, name=f"stress_{seed}_{i}.jpg").pages[0])
     box = next(s["box"] for s in gt["seals"] if s["own"])
     out = SealFinder().find(ctx, Query("张三", own))
     hit = [m for m in out.masks if min(m.box[2], box[2]) - max(m.box[0], box[0]) > 0.9 * (box[2] - box[0])]
     assert hit and hit[0].rule.startswith("seal.") and "spotted" in hit[0].rule
-    assert not SealFinder().find(ctx, Query("张三", STRESS_SIBLING[own])).masks
-
-
-@pytest.mark.parametrize("seed, i", [(61, 12), (109, 11), (151, 23), (113, 8)])
-def test_a_worn_glyph_read_surely_as_another_or_most_of_the_name_lost_is_still_spotted(masker_real, seed, i):
-    # 61/12: 新禾 read 新木 at 0.99 in both renderings (the strings call it another name), 禾 keeps
-    # 0.007 where it stands; 109/11: 灌 read 汽; 151/23: 喀什大学 read 略学 (less than half the
-    # name), 什 and 大 there at 0.1 and more; 113/8, a long name: several worn glyphs (阿克荧地区
-    # 水我看), 1.0 a character against its greedy reading. The namesake's characters are nowhere
-    data, gt, own = _stress_page(seed, i)
-    ctx = masker_real.analyse(load(data, name=f"stress_{seed}_{i}.jpg").pages[0])
-    box = next(s["box"] for s in gt["seals"] if s["own"])
-    out = SealFinder().find(ctx, Query("张三", own))
-    hit = [m for m in out.masks if min(m.box[2], box[2]) - max(m.box[0], box[0]) > 0.9 * (box[2] - box[0])]
-    assert hit and "spotted" in hit[0].rule
     assert not SealFinder().find(ctx, Query("张三", STRESS_SIBLING[own])).masks
 
 
