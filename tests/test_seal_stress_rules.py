@@ -410,3 +410,13 @@ def test_a_stamp_cut_to_the_start_of_its_distinctive_part_is_masked_with_a_warni
     assert hit and hit[0].rule.endswith("visible_part")
     assert [w.code for w in out.warnings] == ["SEAL_CUT_PARTIAL"]
     assert not SealFinder().find(ctx, Query("张三", STRESS_SIBLING[own])).masks
+
+
+def test_a_stamp_whose_first_renderings_hold_the_name_skips_the_second_look(masker_real):
+    # 11/7 (喀什大学 read 路大学): the three renderings read first already hold every character of
+    # the name where it stands, so the nine strips of the second look are not read — what they
+    # could add only makes the spotting surer
+    data, gt, own = _stress_page(11, 7)
+    ctx = masker_real.analyse(load(data, name="stress_11_7.jpg").pages[0])
+    masks = SealFinder().find(ctx, Query("张三", own)).masks
+    assert len(masks) == 1 and "spotted" in masks[0].rule and "over 3 renderings" in masks[0].reason

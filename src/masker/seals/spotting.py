@@ -69,7 +69,7 @@ class SpotEvidence:
         return self.weakest >= MIN_CHAR_PROB and self.log_ratio >= -self.max_cost
 
     def describe(self) -> str:
-        return (f"the ring holds “{self.form}” (each character ≥ {self.weakest:.2f} where it stands, "
+        return (f"the ring holds “{self.form}” (each character ≥ {self.weakest:.2g} where it stands, "
                 f"log-ratio {self.log_ratio:.1f} ≥ -{self.max_cost:.1f}, over {self.renderings} renderings)")
 
 
