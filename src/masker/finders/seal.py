@@ -76,7 +76,7 @@ class SealFinder:
                 out.kept.append(Kept("unchecked_seal", box, text, REASON_NO_UNIT, score))
                 continue
             m, text, score = self._read_and_match(reader, unit, cand.cut_by_edge)
-            if not m.form.startswith("spotted") and placed_elsewhere(
+            if not m.spotted and placed_elsewhere(
                     m, unit, [l.text for l in ctx.lines if overlap_area(l.box, box) > 0]):
                 # the name without its places, under a stamp whose printed line names another place
                 m = replace(m, matched=False, place_conflict=True)
@@ -294,7 +294,7 @@ class SealFinder:
             else:
                 reader.read_more()
                 m = best_match()
-        if m.matched and m.distinctive_other > 0 and not m.form.startswith("spotted"):
+        if m.matched and m.distinctive_other > 0 and not m.spotted:
             m = self._confirm(reader, best_match)
         r = reader.result()
         if m.matched:

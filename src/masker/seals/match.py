@@ -229,6 +229,13 @@ class UnitMatch:
     #: which characters of the unit's name (indices in its normalised form) were read so
     contradicted_at: frozenset = frozenset()
 
+    @property
+    def spotted(self) -> bool:
+        """Matched by the recogniser's probabilities (``masker.seals.spotting``), not by a string:
+        no string match's checks (another place printed before a form without places, a
+        substituted character confirmed in every rendering) apply to it."""
+        return self.form.startswith("spotted")
+
 
 def other_allowance(n_d: int) -> int:
     """Characters of the distinctive part that may be read as another (non look-alike) character."""

@@ -8,8 +8,9 @@ start). ``match_unit`` wants the whole name; here a piece is enough when
 
 - it is long: at least half of the name and at least ``MIN_CHARS`` characters;
 - it holds the unit's place and at least a third of the distinctive part (水 of 水利 of
-  阿克苏地区水利局; less than most of it only from its start), read with the same tolerance as a whole name but with no character there read
-  as another one, and no other place name where the unit's stands. A third, not most: a piece
+  阿克苏地区水利局; less than most of it only from its start), read with the same tolerance as a
+  whole name but with no character there read as another one, and no other place name where the
+  unit's stands. A third, not most: a piece
   showing less of the distinctive part than a namesake differs in (阿克苏地区水利水电 of 勘察设计院
   or of 规划设计院) is masked for the unit all the same, and the finder asks a person to look
   (``SEAL_CUT_PARTIAL``). On the applicant's own papers the unit's stamp is far more common than a
