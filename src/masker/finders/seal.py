@@ -15,6 +15,8 @@ import statistics
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from ..geometry import overlap_area
 from ..results import Finding, Kept, Mask
 from ..seals.detect import SealCandidate, detect_seals
@@ -343,8 +345,6 @@ def _stamp_ink(crop) -> bool:
     """Is the ink of a line's box red stamp ink rather than black or grey print? Counted on the
     8-bit levels: red where R stands 40 above G and B, print where no channel passes 114 (the
     levels ``seals.read`` calls dark print)."""
-    import numpy as np
-
     c = crop.astype(np.int16)
     red = np.count_nonzero(c[..., 2] - np.maximum(c[..., 0], c[..., 1]) > 40)
     dark = np.count_nonzero(c.max(axis=2) <= 114)
