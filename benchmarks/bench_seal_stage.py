@@ -12,9 +12,13 @@ imported before the benchmark's helpers, so theirs is the one used):
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import masker  # noqa: F401  (first: the checkout on PYTHONPATH, if any, is the one measured)
+
+sys.path.append(str(Path(__file__).resolve().parents[1]))  # samples/, after the measured masker
 from masker.finders.base import Query  # noqa: E402
 from masker.finders.seal import SealFinder  # noqa: E402
 from masker.io import load  # noqa: E402

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import replace
-
-import numpy as np
 
 from ..geometry import overlap_area
 from ..results import Finding, Kept, Mask
+from ..seals.color import mostly_stamp_ink
 from ..seals.detect import SealCandidate, detect_seals
 from ..seals.match import (CHAR_SURE, UnitMatch, match_unit, match_unit_readings, names_a_unit, normalise,
                            placed_elsewhere, readings_evidence)
@@ -78,7 +78,7 @@ class SealFinder:
                 out.kept.append(Kept("unchecked_seal", box, text, REASON_NO_UNIT, score))
                 continue
             m, text, score = self._read_and_match(reader, unit, cand.cut_by_edge)
-            if not m.spotted and placed_elsewhere(m, unit, _printed_lines(ctx, img, box)):
+            if placed_elsewhere(m, unit, _printed_lines(ctx, img, box)):
                 # the name without its places, under a stamp whose printed line names another place
                 m = replace(m, matched=False, place_conflict=True)
             if not m.matched and m.similarity >= 0.5:
@@ -289,8 +289,8 @@ class SealFinder:
             # renderings read so far already hold the name (spotting, which the finder would ask
             # after the second look anyway, and which more renderings only make surer): the
             # second look is the stage's costliest step (nine strips, ~0.15 s)
-            spotted = None if m.place_conflict else self._spotted(unit, m, reader)
-            if spotted is not None and spotted.matched:
+            spotted = m if m.place_conflict else self._spotted(unit, m, reader)
+            if spotted.matched:
                 m = spotted
             else:
                 reader.read_more()
@@ -323,32 +323,20 @@ def _printed_name_under(ctx: PageContext, box, unit: str) -> tuple[str, UnitMatc
     return None
 
 
-def _printed_lines(ctx: PageContext, img, box) -> list[str]:
+def _printed_lines(ctx: PageContext, img, box) -> Iterator[str]:
     """The texts of the page's lines over the stamp that are print, not the stamp's own ring read
     by the page's OCR: 是县农村供水管 over an oval 阿瓦提县农村供水管理总站 (stress seed 239 page 6),
     低捷县农封作水管理 (seed 179 page 22) name a place (是县, 低捷县) only because the page's OCR
-    misread the ring's 提; no print there names it."""
+    misread the ring's 提; no print there names it. Lazy: ``placed_elsewhere`` looks at them only
+    for a match without places."""
     s = ctx.scale or 1.0
-    out = []
     for line in ctx.lines:
         if overlap_area(line.box, box) <= 0:
             continue
         x0, y0, x1, y1 = (int(round(v * s)) for v in line.box)
         crop = img[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
-        if crop.size and _stamp_ink(crop):
-            continue
-        out.append(line.text)
-    return out
-
-
-def _stamp_ink(crop) -> bool:
-    """Is the ink of a line's box red stamp ink rather than black or grey print? Counted on the
-    8-bit levels: red where R stands 40 above G and B, print where no channel passes 114 (the
-    levels ``seals.read`` calls dark print)."""
-    c = crop.astype(np.int16)
-    red = np.count_nonzero(c[..., 2] - np.maximum(c[..., 0], c[..., 1]) > 40)
-    dark = np.count_nonzero(c.max(axis=2) <= 114)
-    return red > 0 and dark < 0.25 * red
+        if not (crop.size and mostly_stamp_ink(crop)):
+            yield line.text
 
 
 def _text_height(line) -> float:

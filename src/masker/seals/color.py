@@ -53,3 +53,22 @@ def noise_floor(red: np.ndarray) -> float:
     med = float(np.median(v))
     mad = float(np.median(np.abs(v - med))) + 1e-4
     return med + 6.0 * 1.4826 * mad
+
+
+#: the 8-bit level no channel of black or grey print passes (max(B, G, R) / 255 < 0.45)
+DARK_PRINT_LEVEL = 114
+
+
+def dark_print_pixels(bgr: np.ndarray) -> int:
+    """Pixels of black or grey print in an 8-bit BGR image (OpenCV's max: ~10x numpy's)."""
+    v = cv2.max(cv2.max(bgr[..., 0], bgr[..., 1]), bgr[..., 2])
+    return int(np.count_nonzero(v <= DARK_PRINT_LEVEL))
+
+
+def mostly_stamp_ink(bgr: np.ndarray) -> bool:
+    """Is the ink of an 8-bit BGR crop red stamp ink rather than black or grey print? Red where R
+    stands 40 levels above G and B (raw levels: a text line's box is too small a patch to estimate
+    the paper from), print as ``dark_print_pixels``; stamp ink when print is under a quarter of it."""
+    c = bgr.astype(np.int16)
+    red = int(np.count_nonzero(c[..., 2] - np.maximum(c[..., 0], c[..., 1]) > 40))
+    return red > 0 and dark_print_pixels(bgr) < 0.25 * red

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -393,11 +394,12 @@ def names_other_place_before(form: str, text: str, unit_norm: str, cyclic: bool 
     return names_other_place(t, a, unit_norm)
 
 
-def placed_elsewhere(m: "UnitMatch", unit: str, texts: list[str]) -> bool:
-    """Is a match of the unit's name without its places (or province) contradicted by one of
-    ``texts`` naming another place right before that name?"""
+def placed_elsewhere(m: "UnitMatch", unit: str, texts: Iterable[str]) -> bool:
+    """Is a string match of the unit's name without its places (or province) contradicted by one
+    of ``texts`` naming another place right before that name? (A match by spotting held the name
+    with its places, or without the province only.)"""
     u = normalise(unit)
-    return (m.matched and bool(m.pattern) and m.pattern != u
+    return (m.matched and not m.spotted and bool(m.pattern) and m.pattern != u
             and any(names_other_place_before(m.pattern, t, u) for t in texts))
 
 

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from ..ocr.charboxes import spans
-from .color import noise_floor, paper_normalised, redness
+from .color import dark_print_pixels, noise_floor, paper_normalised, redness
 from .detect import SealCandidate
 
 STRIP_H = 48  # the recogniser's input height
@@ -394,9 +394,7 @@ def _dark_print_share(img: np.ndarray, c: SealCandidate) -> float:
     sub = img[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if sub.size == 0:
         return 0.0
-    # max(B, G, R) / 255 < 0.45, on the 8-bit levels (≤ 114) and with OpenCV's max (~10x numpy's)
-    v = cv2.max(cv2.max(sub[..., 0], sub[..., 1]), sub[..., 2])
-    return float(np.count_nonzero(v <= 114)) / v.size
+    return dark_print_pixels(sub) / (sub.shape[0] * sub.shape[1])
 
 
 #: strip widths are rounded up to the next of a few, spaced by this ratio, before reading
