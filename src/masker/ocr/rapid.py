@@ -25,7 +25,7 @@ from .base import Char, TextLine
 from .cascade import Focus, splice, widen
 from .charboxes import Span, span_quads, spans
 from .detprep import install as install_det_input
-from .models import int8_first_pass
+from .models import int8_first_pass, seal_ring_model
 from .recognizer import LineRecognizer, shared_width
 from .redink import without_red_ink
 from .runtime import open_model, rapidocr_params, runtime_name, sessions_for_rapidocr, threads
@@ -73,6 +73,7 @@ class RapidOcrEngine:
             self._ocr._load_rec_model()
         self._lines: LineRecognizer | None = None
         self._first: LineRecognizer | None = None
+        self._rings: LineRecognizer | None = None
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         #: [detection, classifier, recognition] seconds of the last page, for profiling
         self.last_elapse: list[float] = [0.0, 0.0, 0.0]
@@ -87,6 +88,19 @@ class RapidOcrEngine:
             self._lines = LineRecognizer(rec.session, list(rec.postprocess_op.character))
             self._lines.prime()
         return self._lines
+
+    @property
+    def ring_recognizer(self) -> LineRecognizer:
+        """The recogniser for unwrapped seal rings: the fine-tuned copy where it is there and
+        matches (``masker.ocr.models``), else the stock one."""
+        if self._rings is None:
+            self._rings = self.line_recognizer
+            src = _model_path(self._ocr._load_rec_model().session)
+            tuned = seal_ring_model(str(src)) if src else None
+            if tuned is not None:
+                self._rings = LineRecognizer(open_model(tuned, self.runtime), self.line_recognizer.charset)
+                self._rings.prime()
+        return self._rings
 
     @property
     def first_pass(self) -> LineRecognizer:

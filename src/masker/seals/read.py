@@ -574,7 +574,16 @@ class SealReader:
             self._layout = (start % L, length, L, d0, d1)
         return self._layout
 
-    def read_ring(self, variant: str) -> tuple[str, float]:
+    @property
+    def second_opinion(self) -> bool:
+        """The engine reads rings with a model of their own (fine-tuned on seal rings), so the
+        stock recogniser's reading is a second opinion (``read_ring(stock=True)``)."""
+        rings = getattr(self.engine, "ring_recognizer", None)
+        return rings is not None and rings is not getattr(self.engine, "line_recognizer", None)
+
+    def read_ring(self, variant: str, stock: bool = False) -> tuple[str, float]:
+        """The ring in rendering ``variant``; ``stock``: read by the stock recogniser, not the
+        ring model (a reading kept as ``variant/stock``)."""
         layout = None
         if self.c.shape == "square":
             strip = _square_strip(self.image(variant) if variant != "scan" else self.crop, self.c,
@@ -583,8 +592,8 @@ class SealReader:
             start, length, L, d0, d1 = self._ring_layout()
             strip = unwrap_ring(self.image(variant), self.c, start, d0, d1, extra=length / L - 1.0)
             layout = (start, d0, d1)
-        (t, sc, confs, cols, focus), = self._recognize([strip])
-        self._keep(t, sc, variant, confs, cols, layout, focus)
+        (t, sc, confs, cols, focus), = self._recognize([strip], ring=not stock)
+        self._keep(t, sc, f"{variant}/stock" if stock else variant, confs, cols, layout, focus)
         return t, sc
 
     def _keep(self, t: str, sc: float, variant: str, confs: list[float], cols: list[float], layout,
@@ -621,13 +630,16 @@ class SealReader:
             self._off = off_sheet(self.crop, 1)
         return self._off  # type: ignore[return-value]
 
-    def _recognize(self, strips: list[np.ndarray]) -> list[tuple[str, float, list[float], list[float], np.ndarray | None]]:
+    def _recognize(self, strips: list[np.ndarray], ring: bool = True) -> list[tuple[str, float, list[float], list[float], np.ndarray | None]]:
         """(text, score, per-character confidence, per-character column in px, the focus
         characters' probabilities) of each strip. A line score hides which
         character the recogniser doubted: 克苏新术水利 reads at 0.94 with 术 at 0.37, a misread 禾;
         a namesake's clean 新河 has every character sure. Engines that give only line scores
-        (``recognize``) lend the line score to each character."""
-        lines = getattr(self.engine, "line_recognizer", None)
+        (``recognize``) lend the line score to each character. Ring strips (``ring``) go to the
+        engine's ``ring_recognizer`` where it has one (fine-tuned on seal rings), the horizontal
+        lines inside to the stock recogniser."""
+        lines = getattr(self.engine, "ring_recognizer" if ring else "line_recognizer", None) or \
+            getattr(self.engine, "line_recognizer", None)
         if lines is not None and hasattr(lines, "read"):
             out = []
             focus = lines.classes(self.focus) if self.focus and hasattr(lines, "classes") else None
@@ -684,7 +696,7 @@ class SealReader:
                 up = upright_crop(self.crop, self.c, self.rotation)
                 crops = _inner_crops(up, self.c)
                 if crops:
-                    self.inner_texts = [t.strip() for t, sc, _c, _x, _f in self._recognize(crops)
+                    self.inner_texts = [t.strip() for t, sc, _c, _x, _f in self._recognize(crops, ring=False)
                                         if t.strip() and sc > 0.6]
         return self.inner_texts
 
