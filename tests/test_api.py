@@ -397,9 +397,10 @@ def test_api_key_and_time_limit(strict, page):
         assert_error(post(c, "/v1/propose", page[0], {"name": NAME}, headers={"X-API-Key": "wrong"}), 401)
         key = {"X-API-Key": "s3cret"}
         assert c.get("/v1/policy", headers=key).status_code == 200
-        # a page that takes longer than 1 s: the worker is stopped, the answer is 503 TIMEOUT
-        lines = [f"第{i}行：根据自治区职称改革工作领导小组的有关规定现将评审安排如下{NAME}" for i in range(24)]
-        slow, _ = draw_page(lines, size=(1800, 24 * 64 + 80), font_px=30)
+        # a page that takes longer than 1 s: the worker is stopped, the answer is 503 TIMEOUT (60
+        # lines: 24 took 0.77 s on a faster machine)
+        lines = [f"第{i}行：根据自治区职称改革工作领导小组的有关规定现将评审安排如下{NAME}" for i in range(60)]
+        slow, _ = draw_page(lines, size=(1800, 60 * 64 + 80), font_px=30)
         t0 = time.monotonic()
         r = post(c, "/v1/propose", slow, {"name": NAME}, headers=key)
         assert_error(r, 503, "TIMEOUT")
