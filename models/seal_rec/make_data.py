@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from masker.seals.detect import detect_seals  # noqa: E402
-from masker.seals.read import SealReader, _band, _square_strip, strip_width, unwrap_ring  # noqa: E402
+from masker.seals.read import SealReader, _square_strip, strip_width, unwrap_ring  # noqa: E402
 from masker.ocr.recognizer import REC_H  # noqa: E402
 from samples.synth.seals import STRESS_OTHER, STRESS_OWN, STRESS_SIBLING, seal_test_page  # noqa: E402
 

@@ -137,7 +137,7 @@ def _loss(logits, widths, labels, torch):
     F = torch.nn.functional
     n, T, _C = logits.shape
     logp = F.log_softmax(logits.float(), dim=-1)
-    cols, rows, targets, tlen, owner = [], [], [], [], []
+    cols, targets, tlen, owner = [], [], [], []
     cmax = 1 + max(len(set(lb.tolist())) for lb in labels)
     for i, lb in enumerate(labels):
         uniq = sorted(set(lb.tolist()))

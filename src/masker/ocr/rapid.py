@@ -89,30 +89,29 @@ class RapidOcrEngine:
             self._lines.prime()
         return self._lines
 
+    def _derived(self, find) -> LineRecognizer:
+        """A copy of the recogniser made from the stock one (its charset), where ``find(the stock
+        model's path)`` gives its file (``masker.ocr.models``), else the stock recogniser."""
+        src = _model_path(self._ocr._load_rec_model().session)
+        path = find(str(src)) if src else None
+        if path is None:
+            return self.line_recognizer
+        rec = LineRecognizer(open_model(path, self.runtime), self.line_recognizer.charset)
+        rec.prime()
+        return rec
+
     @property
     def ring_recognizer(self) -> LineRecognizer:
-        """The recogniser for unwrapped seal rings: the fine-tuned copy where it is there and
-        matches (``masker.ocr.models``), else the stock one."""
+        """The recogniser for unwrapped seal rings: the copy fine-tuned on them, else the stock one."""
         if self._rings is None:
-            self._rings = self.line_recognizer
-            src = _model_path(self._ocr._load_rec_model().session)
-            tuned = seal_ring_model(str(src)) if src else None
-            if tuned is not None:
-                self._rings = LineRecognizer(open_model(tuned, self.runtime), self.line_recognizer.charset)
-                self._rings.prime()
+            self._rings = self._derived(seal_ring_model)
         return self._rings
 
     @property
     def first_pass(self) -> LineRecognizer:
-        """The cascade's first-pass recogniser: the int8 copy of the model where it is there and
-        matches (``masker.ocr.models``), else the fp32 one."""
+        """The cascade's first-pass recogniser: the int8 copy of the model, else the fp32 one."""
         if self._first is None:
-            self._first = self.line_recognizer
-            src = _model_path(self._ocr._load_rec_model().session)
-            int8 = int8_first_pass(str(src)) if src else None
-            if int8 is not None:
-                self._first = LineRecognizer(open_model(int8, self.runtime), self.line_recognizer.charset)
-                self._first.prime()
+            self._first = self._derived(int8_first_pass)
         return self._first
 
     def read(self, image: np.ndarray, focus: Focus | None = None) -> list[TextLine]:
