@@ -30,7 +30,14 @@ def _stock_path() -> Path:
     return Path(rapidocr.__file__).parent / "models" / "PP-OCRv6_rec_small.onnx"
 
 
+def _made_from_installed_stock() -> bool:
+    manifest = json.loads((MODELS_DIR / "MANIFEST.json").read_text(encoding="utf-8"))
+    return manifest[SEAL_REC]["source_sha256"] == sha256_file(_stock_path())
+
+
 def test_rings_are_read_with_the_tuned_model_and_the_rest_with_the_stock_one(engine):
+    if not _made_from_installed_stock():  # another rapidocr release: rings fall back to the stock model
+        pytest.skip("the ring model was made from another stock recogniser than the one installed")
     rings = engine.ring_recognizer
     assert rings is not engine.line_recognizer
     assert rings.charset == engine.line_recognizer.charset
@@ -79,6 +86,8 @@ def test_training_units_are_invented_not_the_benchmarks():
 def test_the_tuned_model_reads_unseen_rings_better_than_the_stock_one(engine):
     """Strips the seal reader makes of generated stamps of invented units, pages of seeds neither
     training nor validation used: characters wrong per character, each model."""
+    if not _made_from_installed_stock():
+        pytest.skip("the ring model was made from another stock recogniser than the one installed")
     data, train = _module("make_data"), _module("train")
     rows = [r for seed in range(9_000_000, 9_000_008) for r in data.page_samples(seed, per_stamp=3)]
     assert len(rows) >= 30
