@@ -133,6 +133,9 @@ class Runner:
         from masker.ocr.rapid import RapidOcrEngine
 
         self.engine = RapidOcrEngine()
+        # loading a model is start-up, not a page's time: the stock models load with the engine,
+        # the ring model on first use (~0.18 s), which would otherwise fall on the first page
+        getattr(self.engine, "ring_recognizer", None)
         self.masker = Masker(engine=self.engine)
         self.seal = SealFinder()
         self.base_finders = []
