@@ -194,6 +194,7 @@ class RapidOcrEngine:
             self.line_recognizer.warm_up(widths)
         for shape in ((1754, 1240, 3), (1240, 1754, 3)):  # 150-dpi A4, upright and turned
             self.read(np.full(shape, 255, np.uint8))
+        self.ring_recognizer  # the seal-ring model loads now (~0.18 s), not on a request's first stamp
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         """Text and score of each single-line crop, by the same recogniser loop as ``read``
