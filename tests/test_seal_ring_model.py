@@ -74,6 +74,17 @@ def test_training_labels_are_every_cyclic_piece_and_errors_are_cyclic():
     assert train._ring_errors([3, 4], [1, 2, 3, 4]) == 1  # two short of n - 1
 
 
+def test_training_batches_are_what_the_recogniser_reads():
+    # train.py runs on a GPU machine without masker's dependencies, so it has its own batcher;
+    # it must give the model what LineRecognizer gives it at run time
+    from masker.ocr.recognizer import LineRecognizer
+
+    train = _module("train")
+    rng = np.random.default_rng(0)
+    imgs = [rng.integers(0, 256, (48, w, 3), dtype=np.uint8) for w in (64, 137, 300)]
+    assert np.allclose(train._batch(imgs), LineRecognizer._batch(imgs, [im.shape[1] for im in imgs]), atol=1e-6)
+
+
 def test_training_units_are_invented_not_the_benchmarks():
     data = _module("make_data")
     import random

@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from masker.seals.detect import detect_seals  # noqa: E402
-from masker.seals.read import SealReader, _square_strip, strip_width, unwrap_ring  # noqa: E402
-from masker.ocr.recognizer import REC_H  # noqa: E402
+from masker.seals.read import SealReader, strip_width  # noqa: E402
+from masker.ocr.recognizer import REC_H, LineRecognizer  # noqa: E402
 from samples.synth.seals import STRESS_OTHER, STRESS_OWN, STRESS_SIBLING, seal_test_page  # noqa: E402
 
 PLACES = ["新疆维吾尔自治区", "新疆", "阿克苏地区", "阿克苏市", "温宿县", "库车市", "沙雅县", "新和县", "拜城县",
@@ -121,24 +121,16 @@ def _iou(a, b) -> float:
 
 
 def _strips(img: np.ndarray, cand) -> list[np.ndarray]:
-    """Every strip ``SealReader`` may give the recogniser for this stamp (before resizing)."""
+    """Every strip ``SealReader`` may give the recogniser for this stamp (before resizing): each
+    rendering in the fixed band (``read_ring``) and the second look's (``read_more``)."""
     r = SealReader(img, cand, None)
-    if r.c.shape == "square":
-        return [_square_strip(r.image(v) if v != "scan" else r.crop, r.c, red=(v != "scan")) for v in r.order[:2]]
-    start, length, L, d0, d1 = r._ring_layout()
-    m = min(r.c.axes)
-    bands = [(d0, d1)] + [(b0 * m, b1 * m) for b0, b1 in r.MORE_BANDS]
-    fitted = r.fitted_band()
-    if fitted is not None:
-        bands.append((fitted[0] * m, fitted[1] * m))
-    variants = ("scan", "stretch") if cand.features.get("grey") else ("scan", "clean", "red")
-    return [unwrap_ring(r.image(v), r.c, start, b0, b1, extra=length / L - 1.0) for v in variants for b0, b1 in bands]
+    return [r.strip(v)[0] for v in dict.fromkeys(r.order)] + [r.strip(v, band)[0] for v, band in r.more_keys()]
 
 
 def _to_input(strip: np.ndarray) -> np.ndarray:
-    h, w = strip.shape[:2]
-    w1 = strip_width(max(1, int(np.ceil(REC_H * w / max(1, h)))))
-    return cv2.resize(strip, (w1, REC_H))
+    """The strip at the size the recogniser reads it (``LineRecognizer.read`` with the seal
+    reader's ``strip_width``)."""
+    return cv2.resize(strip, (strip_width(LineRecognizer._width(strip, 1.0)), REC_H))
 
 
 def page_samples(seed: int, per_stamp: int = PER_STAMP) -> list[tuple[bytes, str, str]]:

@@ -584,17 +584,35 @@ class SealReader:
     def read_ring(self, variant: str, stock: bool = False) -> tuple[str, float]:
         """The ring in rendering ``variant``; ``stock``: read by the stock recogniser, not the
         ring model (a reading kept as ``variant/stock``)."""
-        layout = None
-        if self.c.shape == "square":
-            strip = _square_strip(self.image(variant) if variant != "scan" else self.crop, self.c,
-                                  red=(variant != "scan"))
-        else:
-            start, length, L, d0, d1 = self._ring_layout()
-            strip = unwrap_ring(self.image(variant), self.c, start, d0, d1, extra=length / L - 1.0)
-            layout = (start, d0, d1)
-        (t, sc, confs, cols, focus), = self._recognize([strip], ring=not stock)
+        strip, layout = self.strip(variant)
+        (t, sc, confs, cols, focus), = self._recognize([strip], stock=stock)
         self._keep(t, sc, f"{variant}/stock" if stock else variant, confs, cols, layout, focus)
         return t, sc
+
+    def strip(self, variant: str, band: tuple[float, float] | None = None):
+        """(the strip the recogniser reads of rendering ``variant``, its layout (start, band) or
+        None for a square seal's). ``band``: distances inward from the ring (source px), default
+        the fixed text band. What ``read_ring`` and ``read_more`` read, and what the ring model
+        was trained on (``models/seal_rec/make_data.py``)."""
+        if self.c.shape == "square":
+            return _square_strip(self.image(variant) if variant != "scan" else self.crop, self.c,
+                                 red=(variant != "scan")), None
+        start, length, L, d0, d1 = self._ring_layout()
+        b0, b1 = band or (d0, d1)
+        return unwrap_ring(self.image(variant), self.c, start, b0, b1, extra=length / L - 1.0), (start, b0, b1)
+
+    def more_keys(self) -> list[tuple[str, tuple[float, float]]]:
+        """(rendering, band in source px) of each strip of the second look (``read_more``): every
+        rendering in the measured text band and the narrower ``MORE_BANDS``."""
+        if self.c.shape == "square":
+            return []
+        m = min(self.c.axes)
+        variants = ("scan", "stretch") if self.cand.features.get("grey") else ("scan", "clean", "red")
+        bands = list(self.MORE_BANDS)
+        fitted = self.fitted_band()
+        if fitted is not None:
+            bands.insert(0, fitted)
+        return [(v, (b0 * m, b1 * m)) for b0, b1 in bands for v in variants]
 
     def _keep(self, t: str, sc: float, variant: str, confs: list[float], cols: list[float], layout,
               focus: np.ndarray | None) -> None:
@@ -630,16 +648,17 @@ class SealReader:
             self._off = off_sheet(self.crop, 1)
         return self._off  # type: ignore[return-value]
 
-    def _recognize(self, strips: list[np.ndarray], ring: bool = True) -> list[tuple[str, float, list[float], list[float], np.ndarray | None]]:
+    def _recognize(self, strips: list[np.ndarray], stock: bool = False) -> list[tuple[str, float, list[float], list[float], np.ndarray | None]]:
         """(text, score, per-character confidence, per-character column in px, the focus
         characters' probabilities) of each strip. A line score hides which
         character the recogniser doubted: 克苏新术水利 reads at 0.94 with 术 at 0.37, a misread 禾;
         a namesake's clean 新河 has every character sure. Engines that give only line scores
-        (``recognize``) lend the line score to each character. Ring strips (``ring``) go to the
-        engine's ``ring_recognizer`` where it has one (fine-tuned on seal rings), the horizontal
-        lines inside to the stock recogniser."""
-        lines = getattr(self.engine, "ring_recognizer" if ring else "line_recognizer", None) or \
-            getattr(self.engine, "line_recognizer", None)
+        (``recognize``) lend the line score to each character. Ring strips go to the engine's
+        ``ring_recognizer`` where it has one (fine-tuned on seal rings); ``stock`` ones (the
+        horizontal lines inside, a second opinion) to its stock ``line_recognizer``."""
+        lines = getattr(self.engine, "line_recognizer", None)
+        if not stock:
+            lines = getattr(self.engine, "ring_recognizer", None) or lines
         if lines is not None and hasattr(lines, "read"):
             out = []
             focus = lines.classes(self.focus) if self.focus and hasattr(lines, "classes") else None
@@ -670,21 +689,13 @@ class SealReader:
         """The ring again in every rendering, in the measured text band and the narrower
         ``MORE_BANDS``, all in one recogniser call: each reading loses different strokes of a
         pale or printed-over stamp, and ``match_unit_readings`` combines them."""
-        if self.c.shape == "square":
-            return []
-        start, length, L, _d0, _d1 = self._ring_layout()
+        keys = self.more_keys()
+        made = [self.strip(v, band) for v, band in keys]
         m = min(self.c.axes)
-        variants = ("scan", "stretch") if self.cand.features.get("grey") else ("scan", "clean", "red")
-        bands = list(self.MORE_BANDS)
-        fitted = self.fitted_band()
-        if fitted is not None:
-            bands.insert(0, fitted)
-        keys = [(v, b) for b in bands for v in variants]
-        strips = [unwrap_ring(self.image(v), self.c, start, b0 * m, b1 * m, extra=length / L - 1.0)
-                  for v, (b0, b1) in keys]
         out = []
-        for (v, (b0, b1)), (t, sc, confs, cols, focus) in zip(keys, self._recognize(strips)):
-            self._keep(t, sc, f"{v}@{b0:g}-{b1:g}", confs, cols, (start, b0 * m, b1 * m), focus)
+        for (v, (b0, b1)), (_strip, layout), (t, sc, confs, cols, focus) in zip(
+                keys, made, self._recognize([st for st, _lay in made])):
+            self._keep(t, sc, f"{v}@{b0 / m:g}-{b1 / m:g}", confs, cols, layout, focus)
             out.append((t, sc))
         return out
 
@@ -696,7 +707,7 @@ class SealReader:
                 up = upright_crop(self.crop, self.c, self.rotation)
                 crops = _inner_crops(up, self.c)
                 if crops:
-                    self.inner_texts = [t.strip() for t, sc, _c, _x, _f in self._recognize(crops, ring=False)
+                    self.inner_texts = [t.strip() for t, sc, _c, _x, _f in self._recognize(crops, stock=True)
                                         if t.strip() and sc > 0.6]
         return self.inner_texts
 
